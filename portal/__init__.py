@@ -1,0 +1,87 @@
+"""Tameside Family Help: the borough's Early Help offer and family service directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from portal.config import ConfigError, load_config
+
+__all__ = ["ConfigError", "create_app"]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. `config` overrides settings read from the environment (tests use it)."""
+    app = Flask(__name__, instance_relative_config=False)
+    settings = load_config()
+    settings.update(config or {})
+    app.config.update(settings)
+
+    setup_logging(app)
+    setup_extensions(app)
+    setup_vocabularies(app)
+    setup_security(app)
+    setup_templates(app)
+    setup_blueprints(app)
+    setup_errors(app)
+    setup_cli(app)
+    return app
+
+
+def setup_logging(app: Flask) -> None:
+    from portal.request_log import init_request_logging
+
+    init_request_logging(app)
+
+
+def setup_extensions(app: Flask) -> None:
+    import portal.models  # noqa: F401  (registers the tables)
+    from portal.config import PACKAGE_DIR
+    from portal.extensions import babel, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    babel.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def setup_vocabularies(app: Flask) -> None:
+    from portal.datafiles.vocabularies import load_vocabularies
+
+    app.extensions["vocabularies"] = load_vocabularies(app.config["DIRECTORY_DATA_DIR"])
+
+
+def setup_security(app: Flask) -> None:
+    from portal.security import init_security
+
+    init_security(app)
+
+
+def setup_templates(app: Flask) -> None:
+    from portal.templating import init_templates
+
+    init_templates(app)
+
+
+def setup_blueprints(app: Flask) -> None:
+    from portal.directory.routes import blueprint as directory
+    from portal.health import blueprint as health
+    from portal.pages.routes import blueprint as pages
+
+    app.register_blueprint(pages)
+    app.register_blueprint(directory)
+    app.register_blueprint(health)
+
+
+def setup_errors(app: Flask) -> None:
+    from portal.errors import init_error_pages
+
+    init_error_pages(app)
+
+
+def setup_cli(app: Flask) -> None:
+    from portal.cli import portal_cli
+
+    app.cli.add_command(portal_cli)

@@ -1,0 +1,1 @@
+"""Browsing the directory: needs, services and organisations."""

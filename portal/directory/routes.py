@@ -1,0 +1,47 @@
+"""Public directory pages: browse by need, a service, an organisation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from portal.directory import services
+from portal.templating import vocabularies
+
+blueprint = Blueprint("directory", __name__, template_folder="templates")
+
+
+@blueprint.get("/needs")
+def needs():  # type: ignore[no-untyped-def]
+    return render_template("directory/needs.html", counts=services.need_counts())
+
+
+@blueprint.get("/needs/<slug>")
+def need(slug: str):  # type: ignore[no-untyped-def]
+    selected = vocabularies().needs.get(slug)
+    if selected is None:
+        abort(404)
+    return render_template("directory/need.html", need=selected, services=services.services_for_need(slug))
+
+
+@blueprint.get("/services/<service_id>")
+def service(service_id: str):  # type: ignore[no-untyped-def]
+    found = services.get_public_service(service_id)
+    if found is None:
+        abort(404)
+    vocab = vocabularies()
+    return render_template(
+        "directory/service.html",
+        service=found,
+        needs=services.service_needs(found, vocab),
+        levels=services.service_levels(found, vocab),
+        opening_days=services.opening_days,
+    )
+
+
+@blueprint.get("/organisations/<organisation_id>")
+def organisation(organisation_id: str):  # type: ignore[no-untyped-def]
+    found = services.get_organisation(organisation_id)
+    if found is None:
+        abort(404)
+    listed = services.organisation_services(found)
+    return render_template("directory/organisation.html", organisation=found, services=listed)

@@ -1,0 +1,132 @@
+"""Reading the directory for the public pages. Only public (active or temporarily closed)
+services are ever returned."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import selectinload
+
+from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY, Level, Need, Vocabularies
+from portal.extensions import db
+from portal.models import (
+    PUBLIC_STATUSES,
+    Attribute,
+    Organization,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+from portal.models.schedule import WEEKDAYS
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def valid_id(value: str) -> bool:
+    """Ids are UUIDs; anything else cannot name a record, so it is not looked up."""
+    if not _UUID.match(value or ""):
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _service_query():  # type: ignore[no-untyped-def]
+    return (
+        select(Service)
+        .where(Service.status.in_(PUBLIC_STATUSES))
+        .options(
+            selectinload(Service.attributes),
+            selectinload(Service.cost_options),
+            selectinload(Service.service_areas),
+            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
+        )
+    )
+
+
+def get_public_service(service_id: str) -> Service | None:
+    if not valid_id(service_id):
+        return None
+    query = _service_query().where(Service.id == service_id).options(
+        selectinload(Service.phones),
+        selectinload(Service.languages),
+        selectinload(Service.contacts),
+        selectinload(Service.schedules),
+        selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.phones),
+    )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def services_with_term(taxonomy_name: str, code: str) -> Sequence[Service]:
+    linked = (
+        select(Attribute.link_id)
+        .join(TaxonomyTerm, Attribute.taxonomy_term_id == TaxonomyTerm.id)
+        .where(and_(Attribute.link_entity == "service", TaxonomyTerm.taxonomy == taxonomy_name,
+                    TaxonomyTerm.code == code))
+    )
+    query = _service_query().where(Service.id.in_(linked)).order_by(Service.name)
+    return db.session.execute(query).scalars().all()
+
+
+def services_for_need(slug: str) -> Sequence[Service]:
+    return services_with_term(NEEDS_TAXONOMY, slug)
+
+
+def get_organisation(organisation_id: str) -> Organization | None:
+    if not valid_id(organisation_id):
+        return None
+    return db.session.get(Organization, organisation_id)
+
+
+def organisation_services(organisation: Organization) -> Sequence[Service]:
+    query = _service_query().where(Service.organization_id == organisation.id).order_by(Service.name)
+    return db.session.execute(query).scalars().all()
+
+
+def need_counts() -> dict[str, int]:
+    """How many public services each need has, for browsing."""
+    rows = db.session.execute(
+        select(TaxonomyTerm.code, db.func.count(Attribute.id))
+        .join(Attribute, Attribute.taxonomy_term_id == TaxonomyTerm.id)
+        .join(Service, and_(Attribute.link_entity == "service", Attribute.link_id == Service.id))
+        .where(TaxonomyTerm.taxonomy == NEEDS_TAXONOMY, Service.status.in_(PUBLIC_STATUSES))
+        .group_by(TaxonomyTerm.code)
+    )
+    return {code: count for code, count in rows}
+
+
+@dataclass
+class OpeningDay:
+    day: str  # RFC 5545 code, MO..SU
+    times: list[Schedule]
+
+
+def opening_days(schedules: Sequence[Schedule]) -> list[OpeningDay]:
+    """Weekly opening times grouped by day, Monday first; days with no times are left out."""
+    by_day: dict[str, list[Schedule]] = {}
+    for schedule in schedules:
+        for day in (schedule.byday or "").split(","):
+            if day in WEEKDAYS and schedule.opens_at and schedule.closes_at:
+                by_day.setdefault(day, []).append(schedule)
+    return [
+        OpeningDay(day, sorted(by_day[day], key=lambda s: str(s.opens_at)))
+        for day in WEEKDAYS
+        if day in by_day
+    ]
+
+
+def service_needs(service: Service, vocab: Vocabularies) -> list[Need]:
+    codes = set(service.term_codes(NEEDS_TAXONOMY))
+    return [need for slug, need in vocab.needs.items() if slug in codes]
+
+
+def service_levels(service: Service, vocab: Vocabularies) -> list[Level]:
+    codes = set(service.term_codes(LEVELS_TAXONOMY))
+    return [level for slug, level in vocab.levels.items() if slug in codes]

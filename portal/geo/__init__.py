@@ -1,0 +1,1 @@
+"""Geography: postcodes, distances and maps. No Flask imports here."""

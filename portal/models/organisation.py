@@ -1,0 +1,34 @@
+"""Organisations that run services (ORUK 3.0 `organization`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models._base import id_column
+
+if TYPE_CHECKING:
+    from portal.models.service import Service
+
+
+class Organization(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "organization"
+
+    id: Mapped[str] = id_column()
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    alternate_name: Mapped[str | None] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str | None] = mapped_column(String(255))
+    website: Mapped[str | None] = mapped_column(String(500))
+    legal_status: Mapped[str | None] = mapped_column(String(255))
+    logo: Mapped[str | None] = mapped_column(String(500))
+    uri: Mapped[str | None] = mapped_column(String(500))
+    parent_organization_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"))
+    # Local additions: what sort of body this is, and where the record came from.
+    kind: Mapped[str] = mapped_column(String(20), default="vcse")
+    data_source: Mapped[str] = mapped_column(String(50), default="")
+
+    services: Mapped[list[Service]] = relationship(back_populates="organization", order_by="Service.name")

@@ -1,0 +1,72 @@
+"""Jinja set-up: GOV.UK Frontend macros, the CSP nonce, and helpers every page uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from babel.dates import format_date, format_time
+from flask import Flask, current_app
+from flask_babel import get_locale
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from portal.datafiles.vocabularies import Vocabularies
+from portal.security import csp_nonce
+from portal.urgent import URGENT_CONTACTS
+
+
+def vocabularies() -> Vocabularies:
+    vocab: Vocabularies = current_app.extensions["vocabularies"]
+    return vocab
+
+
+def init_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,  # type: ignore[list-item]
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    app.jinja_env.filters["clock"] = clock
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["paragraphs"] = paragraphs
+
+    @app.context_processor
+    def page_context() -> dict[str, Any]:
+        locale = get_locale()
+        return {
+            "cspNonce": csp_nonce(),
+            "service_name": app.config["SERVICE_NAME"],
+            "html_lang": locale.language if locale else "en",
+            "urgent_contacts": URGENT_CONTACTS,
+            "vocabularies": vocabularies(),
+        }
+
+
+def _locale() -> str:
+    locale = get_locale()
+    return str(locale) if locale else "en_GB"
+
+
+def clock(value: dt.time | None) -> str:
+    """A time of day as people in the current language write it (en: 08:30)."""
+    return format_time(value, "short", locale=_locale()) if value else ""
+
+
+def long_date(value: dt.date | None) -> str:
+    """A date written out (en: 28 April 2025)."""
+    return format_date(value, "long", locale=_locale()) if value else ""
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Text split at blank lines, for organisations' own descriptions (rendered escaped)."""
+    return [part.strip() for part in (text or "").split("\n\n") if part.strip()]
