@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from portal.datafiles import DataFileError
 from portal.datafiles.vocabularies import Vocabularies
 from portal.geo.postcodes import normalise_postcode
 from portal.seed.builders import PlaceSpec, ServiceSpec, add_organisation, add_place, add_service
-from portal.seed.records import SeedPlan, title_case, uk_phone
+from portal.seed.records import SeedPlan, postcode_centroid, read_csv, title_case, uk_phone
 
 SOURCE = "nhs-ods"
 GP_FILE = Path("sources") / "gp_practices_tameside.csv"
@@ -23,19 +22,14 @@ NEEDS = ["physical-health-and-healthy-lifestyles", "emotional-wellbeing-and-ment
 
 def add_gp_practices(plan: SeedPlan, data_dir: Path, vocab: Vocabularies) -> None:
     path = data_dir / GP_FILE
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except FileNotFoundError:
-        raise DataFileError(path, "the file is missing") from None
-    with handle:
-        for line, record in enumerate(csv.DictReader(handle), start=2):
-            if record.get("prescribing_setting") != GP_PRACTICE_SETTING:
-                plan.skip("NHS prescribing settings that are not GP practices")
-                continue
-            if record.get("pc_in_tameside") != "true":
-                plan.skip("GP practices outside Tameside")
-                continue
-            _add_practice(plan, path, line, record, vocab)
+    for line, record in read_csv(path):
+        if record.get("prescribing_setting") != GP_PRACTICE_SETTING:
+            plan.skip("NHS prescribing settings that are not GP practices")
+            continue
+        if record.get("pc_in_tameside") != "true":
+            plan.skip("GP practices outside Tameside")
+            continue
+        _add_practice(plan, path, line, record, vocab)
 
 
 def address_parts(name: str, lines: list[str]) -> tuple[str, str | None, str]:
@@ -97,11 +91,7 @@ def _add_practice(plan: SeedPlan, path: Path, line: int, record: dict[str, str],
     address_1, address_2, town = address_parts(
         record["name"], [record.get(f"address_{n}", "") for n in range(1, 6)]
     )
-    try:
-        latitude = float(record["pc_latitude"]) if record.get("pc_latitude") else None
-        longitude = float(record["pc_longitude"]) if record.get("pc_longitude") else None
-    except ValueError:
-        raise DataFileError(path, "coordinates must be numbers", row=line, field="pc_latitude") from None
+    latitude, longitude = postcode_centroid(path, line, record)
     add_place(
         plan,
         service_id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from portal.datafiles.vocabularies import Vocabularies
 from portal.geo.postcodes import normalise_postcode
 from portal.models.schedule import WEEKDAYS
 from portal.seed.builders import PlaceSpec, ServiceSpec, add_organisation, add_place, add_service
-from portal.seed.records import SeedPlan, parse_time_range
+from portal.seed.records import SeedPlan, parse_time_range, postcode_centroid, read_csv
 
 SOURCE = "libraries-dataset"
 LIBRARIES_FILE = Path("sources") / "libraries_tameside.csv"
@@ -26,16 +25,11 @@ def add_libraries(plan: SeedPlan, data_dir: Path, vocab: Vocabularies, organisat
     path = data_dir / LIBRARIES_FILE
     if COUNCIL_KEY not in organisations:
         raise DataFileError(data_dir / "organisations.yaml", f"libraries need an organisation {COUNCIL_KEY!r}")
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except FileNotFoundError:
-        raise DataFileError(path, "the file is missing") from None
-    with handle:
-        for line, record in enumerate(csv.DictReader(handle), start=2):
-            if record.get("Year closed", "").strip():
-                plan.skip("closed libraries")
-                continue
-            _add_library(plan, path, line, record, vocab, organisations[COUNCIL_KEY])
+    for line, record in read_csv(path):
+        if record.get("Year closed", "").strip():
+            plan.skip("closed libraries")
+            continue
+        _add_library(plan, path, line, record, vocab, organisations[COUNCIL_KEY])
 
 
 def _add_library(plan: SeedPlan, path: Path, line: int, record: dict[str, str], vocab: Vocabularies,
@@ -104,7 +98,7 @@ def _add_library(plan: SeedPlan, path: Path, line: int, record: dict[str, str], 
         ),
         vocab,
     )
-    latitude, longitude = _coordinates(path, line, record)
+    latitude, longitude = postcode_centroid(path, line, record)
     add_place(
         plan,
         service_id,
@@ -124,12 +118,3 @@ def _add_library(plan: SeedPlan, path: Path, line: int, record: dict[str, str], 
         SOURCE,
         vocab,
     )
-
-
-def _coordinates(path: Path, line: int, record: dict[str, str]) -> tuple[float | None, float | None]:
-    try:
-        latitude = float(record["pc_latitude"]) if record.get("pc_latitude") else None
-        longitude = float(record["pc_longitude"]) if record.get("pc_longitude") else None
-    except ValueError:
-        raise DataFileError(path, "coordinates must be numbers", row=line, field="pc_latitude") from None
-    return latitude, longitude

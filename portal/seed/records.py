@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from portal.datafiles import DataFileError
 from portal.extensions import db
 
 
@@ -64,3 +68,23 @@ def parse_time_range(text: str) -> tuple[dt.time, dt.time] | None:
     if closes <= opens:
         raise ValueError(f"{text!r} closes before it opens")
     return opens, closes
+
+
+def read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a CSV file with their line numbers (the header is line 1)."""
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError(path, "the file is missing") from None
+    with handle:
+        yield from enumerate(csv.DictReader(handle), start=2)
+
+
+def postcode_centroid(path: Path, line: int, record: dict[str, str]) -> tuple[float | None, float | None]:
+    """The pc_latitude / pc_longitude columns the open-data files carry, checked."""
+    try:
+        latitude = float(record["pc_latitude"]) if record.get("pc_latitude") else None
+        longitude = float(record["pc_longitude"]) if record.get("pc_longitude") else None
+    except ValueError:
+        raise DataFileError(path, "coordinates must be numbers", row=line, field="pc_latitude") from None
+    return latitude, longitude
