@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     setup_security(app)
     setup_templates(app)
     setup_blueprints(app)
+    setup_search(app)
     setup_errors(app)
     setup_cli(app)
     return app
@@ -69,10 +70,18 @@ def setup_blueprints(app: Flask) -> None:
     from portal.directory.routes import blueprint as directory
     from portal.health import blueprint as health
     from portal.pages.routes import blueprint as pages
+    from portal.search.routes import blueprint as search
 
     app.register_blueprint(pages)
+    app.register_blueprint(search)
     app.register_blueprint(directory)
     app.register_blueprint(health)
+
+
+def setup_search(app: Flask) -> None:
+    from portal.search.routes import init_search
+
+    init_search(app)
 
 
 def setup_errors(app: Flask) -> None:

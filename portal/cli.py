@@ -36,3 +36,12 @@ def load_data(data_dir: Path | None) -> None:
     for reason, count in sorted(report.skipped.items()):
         click.echo(f"skipped: {count} {reason}")
     click.echo("Seed data loaded." if report.changed else "Seed data already up to date: nothing changed.")
+    if report.touched_services:
+        current_app.extensions["search"].refresh_services(report.touched_services)
+
+
+@portal_cli.command("reindex")
+def reindex() -> None:
+    """Rebuild the search index from the database into a fresh folder and swap it in."""
+    result = current_app.extensions["search"].rebuild()
+    click.echo(f"Indexed {result.documents} services in {result.seconds:.2f} s.")

@@ -94,6 +94,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "DIRECTORY_DATA_DIR": Path(env.get("DIRECTORY_DATA_DIR", PROJECT_DIR / "directory_data")),
         "SHARED_DATA_DIR": Path(env.get("SHARED_DATA_DIR", PROJECT_DIR.parent / "shared" / "data")),
         "SEARCH_INDEX_DIR": Path(env.get("SEARCH_INDEX_DIR", PROJECT_DIR / "search_index")),
+        "SEARCH_SYNC_SECONDS": float(_int_setting(env, "SEARCH_SYNC_SECONDS", 2, 0)),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "en_GB",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from flask import Flask, current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, ngettext
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from portal.datafiles.vocabularies import Vocabularies
@@ -39,6 +41,8 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.globals["miles"] = miles
+    app.jinja_env.globals["language_name"] = language_name
 
     @app.context_processor
     def page_context() -> dict[str, Any]:
@@ -70,3 +74,20 @@ def long_date(value: dt.date | None) -> str:
 def paragraphs(text: str | None) -> list[str]:
     """Text split at blank lines, for organisations' own descriptions (rendered escaped)."""
     return [part.strip() for part in (text or "").split("\n\n") if part.strip()]
+
+
+def miles(distance: float) -> str:
+    """A distance as people read it (en: "0.8 miles", "1 mile")."""
+    if distance < 0.05:
+        return gettext("less than 0.1 miles")
+    rounded = round(distance, 1)
+    number = format_decimal(rounded, format="#,##0.#", locale=_locale())
+    return ngettext("%(distance)s mile", "%(distance)s miles", 1 if rounded == 1 else 2, distance=number)
+
+
+def language_name(code: str) -> str:
+    """A language's name, written in that language (اردو, Polski), so its speakers recognise it."""
+    try:
+        return Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code

@@ -45,6 +45,7 @@ def make_app(backend: str, folder: Path, **overrides: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url(backend, folder),
         "SEARCH_INDEX_DIR": folder / "search_index",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "SEARCH_SYNC_SECONDS": 0.0,
         "SERVER_NAME": "localhost",
     }
     config.update(overrides)

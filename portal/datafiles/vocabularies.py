@@ -67,12 +67,23 @@ class WardInfo:
     centroid_longitude: float
 
 
+@dataclass(frozen=True)
+class Town:
+    slug: str
+    name: str
+    aliases: tuple[str, ...]
+    ward_codes: tuple[str, ...]
+    latitude: float
+    longitude: float
+
+
 @dataclass
 class Vocabularies:
     needs: dict[str, Need]
     levels: dict[str, Level]
     neighbourhoods: dict[str, Neighbourhood]
     wards: dict[str, WardInfo]
+    towns: dict[str, Town] = field(default_factory=dict)
     neighbourhoods_provisional: bool = True
     ward_neighbourhood: dict[str, str] = field(default_factory=dict)
 
@@ -154,6 +165,30 @@ def _load_neighbourhoods(path: Path, wards: dict[str, WardInfo]) -> tuple[dict[s
     return hoods, bool(data.get("provisional", False))
 
 
+def _load_towns(path: Path, wards: dict[str, WardInfo]) -> dict[str, Town]:
+    towns: dict[str, Town] = {}
+    aliases: dict[str, str] = {}
+    for row, item in enumerate(read_yaml(path, "towns")["towns"], start=1):
+        unknown = [code for code in item["wards"] if code not in wards]
+        if unknown:
+            raise DataFileError(path, f"not Tameside wards: {', '.join(unknown)}", row=row, field="wards")
+        for alias in item["aliases"]:
+            alias = " ".join(alias.lower().split())
+            if alias in aliases:
+                raise DataFileError(path, f"{alias!r} already names {aliases[alias]}", row=row, field="aliases")
+            aliases[alias] = item["slug"]
+        points = [wards[code] for code in item["wards"]]
+        towns[item["slug"]] = Town(
+            slug=item["slug"],
+            name=item["name"],
+            aliases=tuple(" ".join(alias.lower().split()) for alias in item["aliases"]),
+            ward_codes=tuple(item["wards"]),
+            latitude=round(sum(w.centroid_latitude for w in points) / len(points), 5),
+            longitude=round(sum(w.centroid_longitude for w in points) / len(points), 5),
+        )
+    return towns
+
+
 def load_vocabularies(data_dir: Path) -> Vocabularies:
     folder = vocabulary_dir(data_dir)
     wards = load_wards(data_dir / "sources" / "tameside_wards.csv")
@@ -163,5 +198,6 @@ def load_vocabularies(data_dir: Path) -> Vocabularies:
         levels=_load_levels(folder / "levels_of_need.yaml"),
         neighbourhoods=hoods,
         wards=wards,
+        towns=_load_towns(folder / "towns.yaml", wards),
         neighbourhoods_provisional=provisional,
     )

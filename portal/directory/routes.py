@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from portal.directory import services
+from portal.search.maps import map_of_service
 from portal.templating import vocabularies
 
 blueprint = Blueprint("directory", __name__, template_folder="templates")
@@ -35,6 +36,7 @@ def service(service_id: str):  # type: ignore[no-untyped-def]
         needs=services.service_needs(found, vocab),
         levels=services.service_levels(found, vocab),
         opening_days=services.opening_days,
+        place_map=map_of_service(found),
     )
 
 

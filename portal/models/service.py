@@ -25,7 +25,7 @@ PUBLIC_STATUSES = ("active", "temporarily closed")
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 
 
-def _utcnow() -> dt.datetime:
+def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
@@ -51,7 +51,7 @@ class Service(db.Model):  # type: ignore[name-defined,misc]
     assured_date: Mapped[dt.date | None] = mapped_column(Date)
     assurer_email: Mapped[str | None] = mapped_column(String(255))
     alert: Mapped[str | None] = mapped_column(Text)
-    last_modified: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow)
+    last_modified: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     # Local additions.
     self_referral: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_referral: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -34,6 +34,7 @@ from portal.models import (
     TaxonomyTerm,
     Ward,
 )
+from portal.models.service import utcnow
 from portal.seed.records import SeedPlan
 
 # Parents before children.
@@ -72,6 +73,8 @@ class TableCounts:
 class SyncReport:
     tables: dict[str, TableCounts] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
+    # Services whose own row or any of whose parts changed: search must see them again.
+    touched_services: set[str] = field(default_factory=set)
 
     @property
     def changed(self) -> bool:
@@ -128,6 +131,28 @@ def _existing(model: type[Any], keys: list[str], rows: list[dict[str, Any]]) -> 
     return found
 
 
+def _service_ids(model: type[Any], rows: Iterable[dict[str, Any]]) -> set[str]:
+    if model is Service:
+        return {row["id"] for row in rows}
+    if model is Attribute:
+        return {row["link_id"] for row in rows if row.get("link_entity") == "service"}
+    return {row["service_id"] for row in rows if row.get("service_id")}
+
+
+def _stale_service_ids(model: type[Any], keys: list[Any]) -> set[str]:
+    """Which services the rows about to be removed belong to."""
+    pk = _primary_key(model)
+    column = {Service: Service.id, Attribute: Attribute.link_id}.get(model)
+    if column is None and "service_id" in model.__table__.c:
+        column = model.__table__.c.service_id
+    if column is None:
+        return set()
+    found: set[str] = set()
+    for chunk in _chunks(keys):
+        found.update(value for value in db.session.execute(select(column).where(pk.in_(chunk))).scalars() if value)
+    return found
+
+
 def write_plan(plan: SeedPlan, sources: tuple[str, ...]) -> SyncReport:
     """Apply the plan in the current transaction; the caller commits or rolls back."""
     report = SyncReport(skipped=dict(plan.skipped))
@@ -155,13 +180,19 @@ def write_plan(plan: SeedPlan, sources: tuple[str, ...]) -> SyncReport:
             db.session.execute(update(model).where(pk == row[pk.name]).values(**row))
         counts.created += len(new_rows)
         counts.updated += len(changed_rows)
+        report.touched_services |= _service_ids(model, new_rows + changed_rows)
     for model in reversed(WRITE_ORDER):
         scope = owned_ids(model, sources, taxonomy_ids)
         if scope is None:
             continue
         pk = _primary_key(model)
         stale = [key for key in db.session.execute(scope).scalars() if key not in wanted[model]]
+        report.touched_services |= _stale_service_ids(model, stale)
         for chunk in _chunks(stale):
             db.session.execute(delete(model).where(pk.in_(chunk)))
         report.tables[model.__tablename__].removed += len(stale)
+    # Changed parts make their service newer, so every process's search catches up with it.
+    still_there = [service_id for service_id in report.touched_services if service_id in wanted[Service]]
+    for chunk in _chunks(still_there):
+        db.session.execute(update(Service).where(Service.id.in_(chunk)).values(last_modified=utcnow()))
     return report

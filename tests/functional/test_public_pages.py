@@ -37,6 +37,8 @@ PUBLIC_ENDPOINTS = {
     "directory.service",
     "directory.organisation",
     "health.healthz",
+    "search.results",
+    "search.results_map",
     "static",
 }
 

@@ -1,0 +1,64 @@
+"""Where is the person? A postcode, an outward code or a Tameside town, resolved offline from the
+gazetteer loaded into the database (no online look-up)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, scoped_session
+
+from portal.datafiles.vocabularies import Town
+from portal.geo.distance import Point
+from portal.geo.postcodes import normalise_outcode, normalise_postcode
+from portal.models import Postcode
+
+
+class Outcome(Enum):
+    FOUND = "found"
+    NOT_COVERED = "not_covered"  # a real-looking postcode we have no data for
+    INVALID = "invalid"  # not a postcode or a town
+
+
+@dataclass(frozen=True)
+class Place:
+    outcome: Outcome
+    text: str
+    label: str = ""
+    point: Point | None = None
+    in_tameside: bool = False
+
+
+def _town(text: str, towns: dict[str, Town]) -> Town | None:
+    wanted = " ".join(text.lower().replace("-", " ").split())
+    for town in towns.values():
+        if wanted in {alias.replace("-", " ") for alias in town.aliases}:
+            return town
+    return None
+
+
+def resolve(session: Session | scoped_session[Any], text: str, towns: dict[str, Town]) -> Place:
+    """Resolve what someone typed in the postcode box."""
+    text = (text or "").strip()[:40]
+    postcode = normalise_postcode(text)
+    if postcode:
+        row = session.get(Postcode, postcode)
+        if row is None:
+            return Place(Outcome.NOT_COVERED, text)
+        return Place(Outcome.FOUND, text, postcode, Point(row.latitude, row.longitude), row.in_tameside)
+    outcode = normalise_outcode(text)
+    if outcode:
+        latitude, longitude, in_tameside = session.execute(
+            select(func.avg(Postcode.latitude), func.avg(Postcode.longitude),
+                   func.max(case((Postcode.in_tameside, 1), else_=0)))
+            .where(Postcode.outcode == outcode)
+        ).one()
+        if latitude is None:
+            return Place(Outcome.NOT_COVERED, text)
+        return Place(Outcome.FOUND, text, outcode, Point(float(latitude), float(longitude)), bool(in_tameside))
+    town = _town(text, towns)
+    if town:
+        return Place(Outcome.FOUND, text, town.name, Point(town.latitude, town.longitude), True)
+    return Place(Outcome.INVALID, text)

@@ -1,0 +1,1 @@
+"""Search: the index, query understanding, filters and geography."""

@@ -1,0 +1,128 @@
+"""What search knows about a service: one flat, immutable document per public service, read
+from the database (the one source of truth) and derived again whenever the service changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY
+from portal.models import PUBLIC_STATUSES, Service, ServiceAtLocation
+from portal.models.schedule import WEEKDAYS
+
+ACCESSIBILITY_TAXONOMY = "Tameside accessibility"
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Place:
+    latitude: float
+    longitude: float
+    town: str
+    neighbourhood: str | None
+
+
+@dataclass(frozen=True)
+class ServiceDocument:
+    id: str
+    name: str
+    organisation: str
+    description: str
+    eligibility: str
+    need_slugs: tuple[str, ...]
+    level_slugs: tuple[str, ...]
+    minimum_age: int | None
+    maximum_age: int | None
+    free: bool | None
+    self_referral: bool
+    needs_referral: bool
+    temporarily_closed: bool
+    languages: tuple[str, ...]
+    accessibility: tuple[str, ...]
+    all_of_tameside: bool
+    places: tuple[Place, ...]
+    open_days: frozenset[str]
+    neighbourhoods: frozenset[str]
+    last_modified: dt.datetime
+
+    def serves_age(self, age: int) -> bool:
+        low = self.minimum_age if self.minimum_age is not None else 0
+        high = self.maximum_age if self.maximum_age is not None else 200
+        return low <= age <= high
+
+    @property
+    def towns(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(place.town for place in self.places if place.town))
+
+
+def _document(service: Service) -> ServiceDocument:
+    places = []
+    days: set[str] = set()
+    for link in service.service_at_locations:
+        location = link.location
+        address = location.address
+        if location.latitude is not None and location.longitude is not None:
+            places.append(Place(location.latitude, location.longitude, address.city if address else "",
+                                location.neighbourhood))
+        for schedule in link.schedules:
+            days.update(day for day in (schedule.byday or "").split(",") if day in WEEKDAYS)
+    for schedule in service.schedules:
+        days.update(day for day in (schedule.byday or "").split(",") if day in WEEKDAYS)
+    accessibility = {
+        attribute.taxonomy_term.code
+        for link in service.service_at_locations
+        for attribute in getattr(link.location, "attributes", [])
+        if attribute.taxonomy_term.taxonomy == ACCESSIBILITY_TAXONOMY and attribute.taxonomy_term.code
+    }
+    return ServiceDocument(
+        id=service.id,
+        name=service.name,
+        organisation=service.organization.name,
+        description=service.description or "",
+        eligibility=service.eligibility_description or "",
+        need_slugs=tuple(service.term_codes(NEEDS_TAXONOMY)),
+        level_slugs=tuple(service.term_codes(LEVELS_TAXONOMY)),
+        minimum_age=service.minimum_age,
+        maximum_age=service.maximum_age,
+        free=service.is_free,
+        self_referral=service.self_referral,
+        needs_referral=service.needs_referral,
+        temporarily_closed=service.temporarily_closed,
+        languages=tuple(sorted({(language.code or "").lower() for language in service.languages if language.code})),
+        accessibility=tuple(sorted(accessibility)),
+        all_of_tameside=bool(service.service_areas),
+        places=tuple(places),
+        open_days=frozenset(days),
+        neighbourhoods=frozenset(place.neighbourhood for place in places if place.neighbourhood),
+        last_modified=service.last_modified,
+    )
+
+
+def load_documents(session: Session, ids: Collection[str] | None = None) -> Iterator[ServiceDocument]:
+    """Documents for the public services among `ids` (all public services when None)."""
+    query = (
+        select(Service)
+        .where(Service.status.in_(PUBLIC_STATUSES))
+        .options(
+            selectinload(Service.attributes),
+            selectinload(Service.cost_options),
+            selectinload(Service.service_areas),
+            selectinload(Service.languages),
+            selectinload(Service.schedules),
+            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
+        )
+        .order_by(Service.id)
+    )
+    if ids is None:
+        for chunk in session.execute(query.execution_options(yield_per=BATCH)).scalars().partitions():
+            yield from (_document(service) for service in chunk)
+        return
+    wanted = list(ids)
+    for start in range(0, len(wanted), BATCH):
+        chunk_ids = wanted[start:start + BATCH]
+        for service in session.execute(query.where(Service.id.in_(chunk_ids))).scalars():
+            yield _document(service)

@@ -1,0 +1,272 @@
+"""Running a search: text matching (from a backend), geography, filters with facet counts,
+ordering and pages. No Flask here; the route hands in parameters and gets an outcome back."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from whoosh.query import Query
+
+from portal.geo.distance import Point, bounding_box, miles_between
+from portal.models.schedule import WEEKDAYS
+from portal.search.documents import ServiceDocument
+from portal.search.params import SearchParams
+from portal.search.store import DocumentStore
+from portal.search.whoosh_index import TextMatch
+
+PAGE_SIZE = 20
+# A service for the whole borough counts as this many miles away when results are ranked.
+BOROUGH_WIDE_MILES = 1.5
+
+
+def proximity(distance: float | None) -> float:
+    """A weight from 1 (here) falling with distance, to rank good matches nearby first."""
+    miles = BOROUGH_WIDE_MILES if distance is None else distance
+    return 1.0 / (1.0 + 0.35 * miles)
+
+
+class TextBackend(Protocol):
+    def match(self, text: str, need_slugs: list[str], extra_words: list[str] | None = None,
+              understood: set[str] | None = None) -> TextMatch: ...
+
+    def highlights(self, query: Query | None, ids: list[str]) -> dict[str, str]: ...
+
+
+class Understanding(Protocol):
+    def needs_for(self, text: str) -> list[str]: ...
+
+    def extra_terms(self, text: str) -> list[str]: ...
+
+    def match(self, text: str) -> list[Any]: ...
+
+
+@dataclass
+class Result:
+    document: ServiceDocument
+    score: float = 0.0
+    distance: float | None = None
+    snippet: str | None = None
+
+    @property
+    def covers_all_of_tameside(self) -> bool:
+        return self.document.all_of_tameside and self.distance is None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchOutcome:
+    results: list[Result] = field(default_factory=list)
+    matches: list[Result] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None
+    understood_needs: list[str] = field(default_factory=list)
+    centre: Point | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FacetDimensions:
+    needs: tuple[str, ...]
+    levels: tuple[str, ...]
+    neighbourhoods: tuple[str, ...]
+    languages: tuple[str, ...]
+    accessibility: tuple[str, ...]
+
+
+Predicate = Callable[[ServiceDocument], bool]
+
+
+def _filters(params: SearchParams) -> dict[str, Predicate]:
+    """The active filters, by facet name."""
+    active: dict[str, Predicate] = {}
+    if params.age is not None:
+        age = params.age
+        active["age"] = lambda d: d.serves_age(age)
+    if params.needs:
+        wanted = set(params.needs)
+        active["need"] = lambda d: not wanted.isdisjoint(d.need_slugs)
+    if params.level:
+        level = params.level
+        active["level"] = lambda d: level in d.level_slugs
+    if params.free:
+        active["free"] = lambda d: d.free is True
+    if params.day:
+        day = params.day
+        active["day"] = lambda d: day in d.open_days
+    if params.language:
+        language = params.language
+        active["language"] = lambda d: language in d.languages
+    if params.accessibility:
+        feature = params.accessibility
+        active["accessibility"] = lambda d: feature in d.accessibility
+    if params.neighbourhood:
+        hood = params.neighbourhood
+        active["neighbourhood"] = lambda d: d.all_of_tameside or hood in d.neighbourhoods
+    if params.self_referral:
+        active["self_referral"] = lambda d: d.self_referral
+    return active
+
+
+def _facet_values(name: str, document: ServiceDocument) -> Iterable[str]:
+    if name == "need":
+        return document.need_slugs
+    if name == "level":
+        return document.level_slugs
+    if name == "free":
+        return ("1",) if document.free is True else ()
+    if name == "day":
+        return document.open_days
+    if name == "language":
+        return document.languages
+    if name == "accessibility":
+        return document.accessibility
+    if name == "neighbourhood":
+        return document.neighbourhoods
+    if name == "self_referral":
+        return ("1",) if document.self_referral else ()
+    return ()
+
+
+def _selected(name: str, params: SearchParams) -> set[str]:
+    values = {
+        "need": set(params.needs),
+        "level": {params.level} if params.level else set(),
+        "free": {"1"} if params.free else set(),
+        "day": {params.day} if params.day else set(),
+        "language": {params.language} if params.language else set(),
+        "accessibility": {params.accessibility} if params.accessibility else set(),
+        "neighbourhood": {params.neighbourhood} if params.neighbourhood else set(),
+        "self_referral": {"1"} if params.self_referral else set(),
+    }
+    return values.get(name, set())
+
+
+class SearchEngine:
+    def __init__(self, store: DocumentStore, text: TextBackend, understanding: Understanding,
+                 dimensions: FacetDimensions) -> None:
+        self.store = store
+        self.text = text
+        self.understanding = understanding
+        self.dimensions = dimensions
+
+    def facet_options(self) -> dict[str, tuple[str, ...]]:
+        return {
+            "need": self.dimensions.needs,
+            "level": self.dimensions.levels,
+            "free": ("1",),
+            "day": WEEKDAYS,
+            "language": self.dimensions.languages,
+            "accessibility": self.dimensions.accessibility,
+            "neighbourhood": self.dimensions.neighbourhoods,
+            "self_referral": ("1",),
+        }
+
+    def search(self, params: SearchParams, centre: Point | None = None) -> SearchOutcome:
+        outcome = SearchOutcome(centre=centre, page=params.page)
+        candidates: dict[str, Result]
+        query: Query | None = None
+        if params.q:
+            outcome.understood_needs = self.understanding.needs_for(params.q)
+            understood = {word for found in self.understanding.match(params.q) for word in found.phrase.split()}
+            matched = self.text.match(params.q, outcome.understood_needs, self.understanding.extra_terms(params.q),
+                                      understood)
+            query = matched.query
+            outcome.suggestion = matched.suggestion
+            candidates = {}
+            for service_id, score in matched.scores.items():
+                document = self.store.get(service_id)
+                if document is not None:
+                    candidates[service_id] = Result(document, score)
+        else:
+            candidates = {document.id: Result(document) for document in self.store.all()}
+
+        if centre is not None:
+            candidates = self._near(candidates, centre, params.radius)
+
+        filters = _filters(params)
+        names = list(filters)
+        masks: list[tuple[Result, int]] = []
+        full = (1 << len(names)) - 1
+        for result in candidates.values():
+            mask = 0
+            for bit, name in enumerate(names):
+                if filters[name](result.document):
+                    mask |= 1 << bit
+            masks.append((result, mask))
+        outcome.facets = self._facets(masks, names, full, params)
+        matches = [result for result, mask in masks if mask == full]
+        self._order(matches, params, bool(params.q), centre is not None)
+        outcome.matches = matches
+        outcome.total = len(matches)
+        outcome.pages = max(1, math.ceil(len(matches) / PAGE_SIZE))
+        outcome.page = min(params.page, outcome.pages)
+        start = (outcome.page - 1) * PAGE_SIZE
+        outcome.results = matches[start:start + PAGE_SIZE]
+        if query is not None and outcome.results:
+            snippets = self.text.highlights(query, [result.document.id for result in outcome.results])
+            for result in outcome.results:
+                result.snippet = snippets.get(result.document.id)
+        return outcome
+
+    def _near(self, candidates: dict[str, Result], centre: Point, radius: int) -> dict[str, Result]:
+        """Keep what is within `radius` miles (a bounding box first, then geodesic distance),
+        and borough-wide services, which are shown as covering all of Tameside."""
+        inside_box = self.store.ids_within(bounding_box(centre, radius))
+        kept: dict[str, Result] = {}
+        for service_id, result in candidates.items():
+            if service_id in inside_box:
+                nearest = min(
+                    miles_between(centre, Point(place.latitude, place.longitude)) for place in result.document.places
+                )
+                if nearest <= radius:
+                    result.distance = nearest
+                    kept[service_id] = result
+                    continue
+            if result.document.all_of_tameside:
+                result.distance = None
+                kept[service_id] = result
+        return kept
+
+    def _facets(self, masks: list[tuple[Result, int]], names: list[str], full: int,
+                params: SearchParams) -> dict[str, list[FacetValue]]:
+        facets: dict[str, list[FacetValue]] = {}
+        for name, options in self.facet_options().items():
+            # A facet counts what the other filters leave, so choosing one need still shows the rest.
+            own = 1 << names.index(name) if name in names else 0
+            needed = full & ~own
+            counts = dict.fromkeys(options, 0)
+            for result, mask in masks:
+                if mask & needed == needed:
+                    for value in _facet_values(name, result.document):
+                        if value in counts:
+                            counts[value] += 1
+            selected = _selected(name, params)
+            facets[name] = [FacetValue(value, counts[value], value in selected) for value in options]
+        return facets
+
+    @staticmethod
+    def _order(matches: list[Result], params: SearchParams, has_text: bool, has_centre: bool) -> None:
+        far = float("inf")
+        if params.sort == "distance" and has_centre:
+            matches.sort(key=lambda r: (r.distance if r.distance is not None else far, -r.score, r.document.name))
+        elif has_text and has_centre:
+            # Best match, with nearer places ahead of equally good ones further away.
+            matches.sort(key=lambda r: (-r.score * proximity(r.distance), r.document.name))
+        elif has_text:
+            matches.sort(key=lambda r: (-r.score, r.document.name))
+        elif has_centre:
+            matches.sort(key=lambda r: (r.distance if r.distance is not None else far, r.document.name))
+        else:
+            matches.sort(key=lambda r: r.document.name.lower())

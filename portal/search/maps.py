@@ -1,0 +1,52 @@
+"""Maps for the pages: the search results, or one service's place. Words are translated here,
+the drawing is done by portal.geo.maps."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from portal.geo.maps import MapLabels, MapPoint, RenderedMap, place_map, results_map
+from portal.models import Service
+from portal.search.engine import SearchOutcome
+
+
+def labels() -> MapLabels:
+    return MapLabels(
+        results_region=_("Map of the places in these results"),
+        results_note=_("The same places are listed in the results."),
+        place_region=_("Map showing where this service is"),
+        place_note=_("The address is given on this page."),
+        wards_layer=_("Wards"),
+        neighbourhoods_layer=_("Neighbourhoods"),
+        places_layer=_("Places"),
+        attribution=_("Boundaries: ONS, OGL v3. Contains OS data © Crown copyright and database right 2025"),
+    )
+
+
+def _neighbourhood_of_ward() -> dict[str, str]:
+    vocab = current_app.extensions["vocabularies"]
+    return {code: vocab.neighbourhoods[slug].name for code, slug in vocab.ward_neighbourhood.items()}
+
+
+def map_of_results(outcome: SearchOutcome | None) -> RenderedMap:
+    points = []
+    for result in (outcome.matches if outcome is not None else []):
+        url = url_for("directory.service", service_id=result.document.id)
+        for place in result.document.places:
+            points.append(MapPoint(result.document.id, result.document.name, url, place.latitude, place.longitude,
+                                   result.document.organisation))
+    return results_map(points, current_app.extensions["ward_boundaries"], _neighbourhood_of_ward(), labels())
+
+
+def map_of_service(service: Service) -> RenderedMap | None:
+    """A small map of the service's first mapped place (none when its address is hidden)."""
+    for link in service.service_at_locations:
+        location = link.location
+        if location.latitude is None or location.longitude is None or location.mask_exact_address:
+            continue
+        point = MapPoint(service.id, location.name or service.name,
+                         url_for("directory.service", service_id=service.id), location.latitude,
+                         location.longitude, service.organization.name)
+        return place_map(point, current_app.extensions["ward_boundaries"], labels())
+    return None

@@ -1,0 +1,158 @@
+"""Reading and checking the search parameters (all GET, so every search is a shareable link).
+
+Invalid values that change the answer (postcode, radius, age) are errors shown on the form;
+unknown filter values are dropped and the person is told; over-long text is trimmed with a notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from portal.models.schedule import WEEKDAYS
+from portal.search.analysis import MAX_QUERY_CHARACTERS
+
+RADII = (1, 2, 5, 10)
+DEFAULT_RADIUS = 5
+SORTS = ("relevance", "distance")
+MAX_AGE = 25
+MAX_PAGE = 10_000
+Translate = Callable[..., str]
+
+
+class MultiValues(Protocol):
+    """Request arguments: werkzeug's MultiDict, or anything with the same two methods."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def getlist(self, key: str) -> list[str]: ...
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    postcode: str = ""
+    radius: int = DEFAULT_RADIUS
+    age: int | None = None
+    needs: list[str] = field(default_factory=list)
+    level: str | None = None
+    free: bool = False
+    day: str | None = None
+    language: str | None = None
+    accessibility: str | None = None
+    neighbourhood: str | None = None
+    self_referral: bool = False
+    sort: str = "relevance"
+    page: int = 1
+    errors: dict[str, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.age is not None or self.needs or self.level or self.free or self.day or self.language
+                    or self.accessibility or self.neighbourhood or self.self_referral)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.q or self.postcode or self.has_filters)
+
+    def query_args(self, **changes: object) -> dict[str, object]:
+        """The parameters as a link would carry them, with `changes` applied."""
+        args: dict[str, object] = {
+            "q": self.q or None,
+            "postcode": self.postcode or None,
+            "radius": self.radius if self.postcode and self.radius != DEFAULT_RADIUS else None,
+            "age": self.age,
+            "need": self.needs or None,
+            "level": self.level,
+            "free": "1" if self.free else None,
+            "day": self.day,
+            "language": self.language,
+            "accessibility": self.accessibility,
+            "neighbourhood": self.neighbourhood,
+            "self_referral": "1" if self.self_referral else None,
+            "sort": self.sort if self.sort != "relevance" else None,
+            "page": self.page if self.page > 1 else None,
+        }
+        args.update(changes)
+        return {key: value for key, value in args.items() if value not in (None, "", [])}
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The allowed values of each filter (from the vocabularies)."""
+
+    needs: frozenset[str]
+    levels: frozenset[str]
+    neighbourhoods: frozenset[str]
+    languages: frozenset[str]
+    accessibility: frozenset[str]
+
+
+def _flag(values: MultiValues, name: str) -> bool:
+    return (values.get(name) or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _choice(values: MultiValues, name: str, allowed: frozenset[str] | tuple[str, ...], params: SearchParams,
+            label: str, _: Translate) -> str | None:
+    raw = (values.get(name) or "").strip()
+    if not raw:
+        return None
+    candidate = raw.upper() if name == "day" else raw.lower()
+    if candidate in allowed:
+        return candidate
+    params.notices.append(_("We ignored the %(filter)s filter: “%(value)s” is not one we know.",
+                            filter=label, value=raw[:40]))
+    return None
+
+
+def parse_search_params(values: MultiValues, choices: Choices, _: Translate) -> SearchParams:
+    """Read a search from request arguments. Never raises: problems become errors or notices."""
+    params = SearchParams()
+    q = " ".join((values.get("q") or "").split())
+    if len(q) > MAX_QUERY_CHARACTERS:
+        q = q[:MAX_QUERY_CHARACTERS].rsplit(" ", 1)[0]
+        params.notices.append(_("Your search was long, so we used the first %(count)d characters.",
+                                count=MAX_QUERY_CHARACTERS))
+    params.q = q
+    params.postcode = " ".join((values.get("postcode") or "").split())[:40]
+
+    radius = (values.get("radius") or "").strip()
+    if radius:
+        if radius.isdigit() and int(radius) in RADII:
+            params.radius = int(radius)
+        else:
+            params.errors["radius"] = _("Choose a distance of 1, 2, 5 or 10 miles")
+
+    age = (values.get("age") or "").strip()
+    if age:
+        if age.isdigit() and int(age) <= MAX_AGE:
+            params.age = int(age)
+        else:
+            params.errors["age"] = _("Enter an age in years, from 0 to %(max)d, like 7", max=MAX_AGE)
+
+    needs = []
+    for raw in values.getlist("need"):
+        slug = raw.strip().lower()
+        if slug in choices.needs and slug not in needs:
+            needs.append(slug)
+        elif slug and slug not in choices.needs:
+            params.notices.append(_("We ignored the need “%(value)s”: it is not one we know.", value=raw[:40]))
+    params.needs = needs
+    params.level = _choice(values, "level", choices.levels, params, _("level of need"), _)
+    params.day = _choice(values, "day", WEEKDAYS, params, _("day"), _)
+    params.language = _choice(values, "language", choices.languages, params, _("language"), _)
+    params.accessibility = _choice(values, "accessibility", choices.accessibility, params, _("accessibility"), _)
+    params.neighbourhood = _choice(values, "neighbourhood", choices.neighbourhoods, params, _("neighbourhood"), _)
+    params.free = _flag(values, "free")
+    params.self_referral = _flag(values, "self_referral")
+
+    sort = (values.get("sort") or "").strip().lower()
+    if sort in SORTS:
+        params.sort = sort
+    elif sort:
+        params.notices.append(_("We ignored the sort order “%(value)s”.", value=sort[:20]))
+    page = (values.get("page") or "").strip()
+    params.page = min(int(page), MAX_PAGE) if page.isdigit() and int(page) >= 1 else 1
+    return params

@@ -1,0 +1,42 @@
+"""/search: find services in your own words, near you, filtered; and the same results on a map."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, render_template, request
+
+from portal.search import maps, pages
+
+blueprint = Blueprint("search", __name__, template_folder="templates")
+
+
+@blueprint.get("/search")
+def results():  # type: ignore[no-untyped-def]
+    page = pages.run_search(request.args)
+    return render_template("search/results.html", **page)
+
+
+@blueprint.get("/search/map")
+def results_map():  # type: ignore[no-untyped-def]
+    page = pages.run_search(request.args)
+    page["map"] = maps.map_of_results(page["outcome"])
+    return render_template("search/map.html", **page)
+
+
+def init_search(app) -> None:  # type: ignore[no-untyped-def]
+    """Create this process's search service and keep it in step with committed changes."""
+    from portal.extensions import db
+    from portal.search.service import SearchService
+    from portal.search.sync import register
+    from portal.search.synonyms import load_synonyms
+
+    vocab = app.extensions["vocabularies"]
+    synonyms = load_synonyms(app.config["DIRECTORY_DATA_DIR"] / "search" / "synonyms.yaml", vocab.needs)
+    with app.app_context():
+        app.extensions["search"] = SearchService(
+            db.engine, app.config["SEARCH_INDEX_DIR"], vocab, synonyms, app.config["SEARCH_SYNC_SECONDS"]
+        )
+    register(db.session)
+    boundaries = app.config["DIRECTORY_DATA_DIR"] / "sources" / "tameside_wards.geojson"
+    app.extensions["ward_boundaries"] = json.loads(boundaries.read_text(encoding="utf-8"))

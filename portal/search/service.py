@@ -1,0 +1,149 @@
+"""The search service of one process: the document store, the text index and the engine, kept in
+step with the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from portal.datafiles.vocabularies import Vocabularies
+from portal.geo.distance import Point
+from portal.models import PUBLIC_STATUSES, Service
+from portal.search.documents import ServiceDocument, load_documents
+from portal.search.engine import FacetDimensions, SearchEngine, SearchOutcome
+from portal.search.params import SearchParams
+from portal.search.store import DocumentStore
+from portal.search.synonyms import Synonyms
+from portal.search.whoosh_index import WhooshIndex
+
+logger = logging.getLogger("portal.search")
+FULL_CHECK_SECONDS = 60.0
+
+
+@dataclass
+class RebuildReport:
+    documents: int
+    seconds: float
+
+
+def need_words(vocab: Vocabularies, synonyms: Synonyms) -> dict[str, str]:
+    """The words that describe each need: its name and the everyday phrases that mean it."""
+    words: dict[str, list[str]] = {slug: [need.name] for slug, need in vocab.needs.items()}
+    for slug, phrases in synonyms.phrases_by_need().items():
+        words.setdefault(slug, []).extend(phrases)
+    return {slug: " ".join(parts) for slug, parts in words.items()}
+
+
+class SearchService:
+    def __init__(self, engine: Engine, index_dir: Path, vocab: Vocabularies, synonyms: Synonyms,
+                 sync_seconds: float = 2.0) -> None:
+        self.database = engine
+        self.vocab = vocab
+        self.synonyms = synonyms
+        self.index = WhooshIndex(index_dir, need_words(vocab, synonyms))
+        self.store = DocumentStore()
+        self.sync_seconds = sync_seconds
+        self._watermark: dt.datetime | None = None
+        self._checked = 0.0
+        self._full_checked = 0.0
+        self._lock = threading.RLock()
+        self.engine = SearchEngine(self.store, self.index, synonyms, self._dimensions())
+
+    def _dimensions(self) -> FacetDimensions:
+        return FacetDimensions(
+            needs=tuple(self.vocab.needs),
+            levels=tuple(self.vocab.levels),
+            neighbourhoods=tuple(self.vocab.neighbourhoods),
+            languages=("ar", "bn", "pl", "ur", "en"),
+            accessibility=(),
+        )
+
+    # -- keeping in step --------------------------------------------------------------------
+
+    def _session(self) -> Session:
+        return Session(self.database, expire_on_commit=False)
+
+    def ensure_ready(self) -> None:
+        """Load this process's documents on first use, and build the index if there is none."""
+        with self._lock:
+            if not self.store.loaded:
+                with self._session() as session:
+                    self._watermark = session.execute(select(Service.last_modified).order_by(
+                        Service.last_modified.desc()).limit(1)).scalar()
+                    self.store.replace_all(load_documents(session))
+                self._checked = self._full_checked = time.monotonic()
+            if not self.index.exists():
+                with self.index.write_lock():
+                    built_elsewhere = self.index.exists()
+                if not built_elsewhere:
+                    self.index.rebuild(self.store.all())
+
+    def catch_up(self, force: bool = False) -> None:
+        """Pick up changes committed by any process since we last looked (cheap, rate-limited)."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.sync_seconds:
+            return
+        with self._lock:
+            self._checked = now
+            with self._session() as session:
+                query = select(Service.id, Service.last_modified)
+                if self._watermark is not None:
+                    query = query.where(Service.last_modified > self._watermark)
+                changed = session.execute(query).all()
+                if changed:
+                    self._watermark = max(row.last_modified for row in changed)
+                    self._refresh(session, [row.id for row in changed])
+                if force or now - self._full_checked > FULL_CHECK_SECONDS:
+                    self._full_checked = now
+                    public = set(session.execute(select(Service.id).where(
+                        Service.status.in_(PUBLIC_STATUSES))).scalars())
+                    gone = [service_id for service_id in list(self._known_ids()) if service_id not in public]
+                    if gone:
+                        self._apply([], gone)
+
+    def _known_ids(self) -> Iterable[str]:
+        return [document.id for document in self.store.all()]
+
+    def refresh_services(self, service_ids: Iterable[str]) -> None:
+        """Reindex these services now (after a commit in this process)."""
+        ids = list(dict.fromkeys(service_ids))
+        if not ids:
+            return
+        with self._lock, self._session() as session:
+            self._refresh(session, ids)
+
+    def _refresh(self, session: Session, ids: list[str]) -> None:
+        documents = list(load_documents(session, ids))
+        found = {document.id for document in documents}
+        self._apply(documents, [service_id for service_id in ids if service_id not in found])
+
+    def _apply(self, documents: list[ServiceDocument], removed: list[str]) -> None:
+        self.store.apply(documents, removed)
+        self.index.write(documents, removed)
+
+    def rebuild(self) -> RebuildReport:
+        """Build a fresh index from the database and swap it in; searches go on meanwhile."""
+        started = time.perf_counter()
+        with self._lock:
+            with self._session() as session:
+                documents = list(load_documents(session))
+            count = self.index.rebuild(documents)
+            self.store.replace_all(documents)
+        # Anything committed while the new index was being built is applied to it now.
+        self.catch_up(force=True)
+        return RebuildReport(count, time.perf_counter() - started)
+
+    # -- searching ------------------------------------------------------------------------------
+
+    def search(self, params: SearchParams, centre: Point | None = None) -> SearchOutcome:
+        self.ensure_ready()
+        self.catch_up()
+        return self.engine.search(params, centre)

@@ -1,0 +1,66 @@
+"""A per-process snapshot of every public service's search document, with a latitude-sorted list
+of places so that "near a point" looks only at a bounding box, not at the whole directory."""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Iterable
+
+from portal.geo.distance import BoundingBox
+from portal.search.documents import ServiceDocument
+
+
+class DocumentStore:
+    def __init__(self) -> None:
+        self._documents: dict[str, ServiceDocument] = {}
+        self._latitudes: list[float] = []
+        self._place_owners: list[tuple[float, float, str]] = []
+        self._lock = threading.Lock()
+        self.loaded = False
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    def get(self, service_id: str) -> ServiceDocument | None:
+        return self._documents.get(service_id)
+
+    def all(self) -> Iterable[ServiceDocument]:
+        return self._documents.values()
+
+    def replace_all(self, documents: Iterable[ServiceDocument]) -> None:
+        fresh = {document.id: document for document in documents}
+        with self._lock:
+            self._documents = fresh
+            self._rebuild_places()
+            self.loaded = True
+
+    def apply(self, changed: Iterable[ServiceDocument], removed: Iterable[str]) -> None:
+        with self._lock:
+            documents = dict(self._documents)
+            for service_id in removed:
+                documents.pop(service_id, None)
+            for document in changed:
+                documents[document.id] = document
+            self._documents = documents
+            self._rebuild_places()
+
+    def _rebuild_places(self) -> None:
+        owners = sorted(
+            (place.latitude, place.longitude, document.id)
+            for document in self._documents.values()
+            for place in document.places
+        )
+        self._place_owners = owners
+        self._latitudes = [owner[0] for owner in owners]
+
+    def ids_within(self, box: BoundingBox) -> set[str]:
+        """Services with a place inside the box: a bisect on latitude, then a longitude check."""
+        owners, latitudes = self._place_owners, self._latitudes
+        start = bisect.bisect_left(latitudes, box.min_latitude)
+        end = bisect.bisect_right(latitudes, box.max_latitude)
+        return {
+            service_id
+            for _, longitude, service_id in owners[start:end]
+            if box.min_longitude <= longitude <= box.max_longitude
+        }

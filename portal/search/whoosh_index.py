@@ -1,0 +1,285 @@
+"""The Whoosh index in search_index/: derived from the database, rebuilt atomically, safe with
+several processes.
+
+Layout: `search_index/current` is a symbolic link to one generation in `search_index/generations/`.
+A rebuild writes a fresh generation and swaps the link in one rename, so searches never see a
+half-built index. Every write takes an exclusive lock on `search_index/write.lock` (blocking, so
+concurrent writers queue instead of failing), and each process keeps one searcher, replaced only
+when the index has changed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.query import FuzzyTerm, Or, Query, Term
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
+
+from portal.search.analysis import family_stem, plain_analyzer, query_words, stemming_analyzer
+from portal.search.documents import ServiceDocument
+
+KEEP_GENERATIONS = 2
+INDEX_NAME = "services"
+
+
+def make_schema() -> Schema:
+    stemmed = stemming_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        name=TEXT(analyzer=stemmed, stored=True),
+        organisation=TEXT(analyzer=stemmed),
+        needs=TEXT(analyzer=stemmed),
+        description=TEXT(analyzer=stemmed, stored=True),
+        need_slugs=KEYWORD(commas=True),
+        spelling=TEXT(analyzer=plain_analyzer(), spelling=True),
+        public=BOOLEAN,
+        meta=STORED,
+    )
+
+
+# Field boosts: the name matters most, then the needs (with their everyday words), then the rest.
+BOOSTS = {"name": 4.0, "needs": 2.5, "organisation": 1.5, "description": 1.0}
+NEED_BOOST = 3.0
+
+
+def fuzziness(stem: str) -> int:
+    """How many slips of the keyboard a word (as stemmed) may carry and still match."""
+    if len(stem) >= 8:
+        return 2
+    if len(stem) >= 5:
+        return 1
+    return 0
+
+
+@dataclass
+class TextMatch:
+    scores: dict[str, float] = field(default_factory=dict)
+    suggestion: str | None = None
+    query: Query | None = None
+
+
+class WhooshIndex:
+    """One per process. `need_words` maps a need slug to the words (name, everyday phrases) that
+    describe it, so a service is found by the words people use for its needs."""
+
+    def __init__(self, root: Path, need_words: dict[str, str]) -> None:
+        self.root = Path(root)
+        self.need_words = need_words
+        self._searcher: Searcher | None = None
+        self._opened: str | None = None
+        self._lock = threading.RLock()
+
+    # -- layout -------------------------------------------------------------------------------
+
+    @property
+    def current_link(self) -> Path:
+        return self.root / "current"
+
+    @property
+    def generations(self) -> Path:
+        return self.root / "generations"
+
+    def exists(self) -> bool:
+        return self.current_link.exists() and whoosh_index.exists_in(self.current_link, INDEX_NAME)
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Exclusive across processes; waits rather than failing."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "write.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _document_fields(self, document: ServiceDocument) -> dict[str, object]:
+        needs_text = " ".join(self.need_words.get(slug, slug.replace("-", " ")) for slug in document.need_slugs)
+        body = " ".join(part for part in (document.description, document.eligibility) if part)
+        return {
+            "id": document.id,
+            "name": document.name,
+            "organisation": document.organisation,
+            "needs": needs_text,
+            "description": body,
+            "need_slugs": ",".join(document.need_slugs),
+            "spelling": " ".join((document.name, document.organisation, needs_text, body)),
+            "public": True,
+            "meta": {"modified": document.last_modified.isoformat()},
+        }
+
+    def rebuild(self, documents: Iterable[ServiceDocument]) -> int:
+        """Build a new generation from `documents` and swap it in; returns the number indexed."""
+        self.generations.mkdir(parents=True, exist_ok=True)
+        target = self.generations / f"g{time.time_ns()}"
+        target.mkdir()
+        built = whoosh_index.create_in(target, make_schema(), indexname=INDEX_NAME)
+        count = 0
+        writer = built.writer(limitmb=128)
+        try:
+            for document in documents:
+                writer.add_document(**self._document_fields(document))
+                count += 1
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        self._write_marker(target, count)
+        with self.write_lock():
+            self._swap(target)
+        self._prune()
+        return count
+
+    def _write_marker(self, target: Path, count: int) -> None:
+        (target / "complete.json").write_text(json.dumps({"documents": count, "built": time.time()}))
+
+    def _swap(self, target: Path) -> None:
+        temporary = self.root / f".current-{os.getpid()}"
+        if temporary.is_symlink() or temporary.exists():
+            temporary.unlink()
+        temporary.symlink_to(Path("generations") / target.name)
+        os.replace(temporary, self.current_link)
+
+    def _prune(self) -> None:
+        keep = {self.current_link.resolve().name}
+        olders = sorted((p for p in self.generations.iterdir() if p.is_dir()), key=lambda p: p.name)
+        for old in olders[:-KEEP_GENERATIONS]:
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def write(self, documents: Iterable[ServiceDocument], removed: Iterable[str]) -> None:
+        """Add or replace `documents` and delete `removed` ids, under the cross-process lock."""
+        documents, removed = list(documents), list(removed)
+        if not documents and not removed:
+            return
+        with self.write_lock():
+            if not self.exists():
+                return  # nothing to update yet: the next rebuild will include these
+            ix = whoosh_index.open_dir(self.current_link, indexname=INDEX_NAME)
+            writer: IndexWriter = ix.writer(timeout=30.0)
+            try:
+                for service_id in removed:
+                    writer.delete_by_term("id", service_id)
+                for document in documents:
+                    writer.update_document(**self._document_fields(document))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            finally:
+                ix.close()
+
+    # -- searching ----------------------------------------------------------------------------
+
+    def searcher(self) -> Searcher | None:
+        """This process's searcher, refreshed to the newest commit; reopened only after a swap."""
+        with self._lock:
+            try:
+                target = os.readlink(self.current_link)
+            except OSError:
+                return None
+            # Whoosh's Searcher.refresh() reuses segment readers and so misses deletions made in
+            # an existing segment (an edited service would be found under its old words too), so
+            # a new searcher is opened when, and only when, the index has changed.
+            if self._searcher is None or self._opened != target or not self._searcher.up_to_date():
+                if self._searcher is not None:
+                    self._searcher.close()
+                ix = whoosh_index.open_dir(self.current_link, indexname=INDEX_NAME)
+                self._searcher = ix.searcher()
+                self._opened = target
+            return self._searcher
+
+    def build_query(self, words: list[str], need_slugs: list[str], searcher: Searcher) -> Query | None:
+        """Each word as its stem in every text field; a word the directory does not contain at
+        all is matched with a slip or two (fuzzy), so known words stay precise."""
+        reader = searcher.reader()
+        clauses: list[Query] = []
+        for word in words:
+            stem = family_stem(word)
+            known = any(reader.frequency(field_name, stem) for field_name in BOOSTS)
+            distance = 0 if known else fuzziness(stem)
+            for field_name, boost in BOOSTS.items():
+                clauses.append(Term(field_name, stem, boost=boost))
+                if distance:
+                    clauses.append(FuzzyTerm(field_name, stem, boost=boost * 0.5, maxdist=distance, prefixlength=1))
+            if not known and fuzziness(word):
+                # The word as typed against every word in the directory, unstemmed ("midwiferry").
+                clauses.append(FuzzyTerm("spelling", word, boost=1.0, maxdist=fuzziness(word), prefixlength=1))
+        for slug in need_slugs:
+            clauses.append(Term("need_slugs", slug, boost=NEED_BOOST))
+        return Or(clauses, scale=0.9) if clauses else None
+
+    def match(self, text: str, need_slugs: list[str], extra_words: list[str] | None = None,
+              understood: set[str] | None = None) -> TextMatch:
+        """Score every service matching `text` (and the needs understood from it). `understood`
+        holds the words of everyday phrases already recognised, which are never "corrected"."""
+        searcher = self.searcher()
+        if searcher is None:
+            return TextMatch()
+        words = query_words(text) + [w for w in (extra_words or []) if w]
+        query = self.build_query(list(dict.fromkeys(words)), need_slugs, searcher)
+        if query is None:
+            return TextMatch()
+        results = searcher.search(query, limit=None, scored=True)
+        scores = {hit["id"]: float(hit.score) for hit in results}
+        return TextMatch(scores=scores, suggestion=self.suggest(text, searcher, understood), query=query)
+
+    def suggest(self, text: str, searcher: Searcher, understood: set[str] | None = None) -> str | None:
+        """"Did you mean": each unknown word replaced by the closest word in the directory.
+        Words already understood (everyday phrases) are left alone."""
+        corrector = searcher.corrector("spelling")
+        reader = searcher.reader()
+        words = query_words(text)
+        corrected, changed = [], False
+        for word in words:
+            plain = word.replace("'", "")
+            if (len(word) < 4 or word in (understood or set()) or reader.frequency("spelling", word) > 0
+                    or reader.frequency("spelling", plain) > 0):
+                corrected.append(word)
+                continue
+            options = corrector.suggest(word, limit=1, maxdist=2)
+            if options and options[0].replace("'", "") != plain:
+                corrected.append(options[0])
+                changed = True
+            else:
+                corrected.append(word)
+        return " ".join(corrected) if changed else None
+
+    def highlights(self, query: Query | None, ids: list[str]) -> dict[str, str]:
+        """Escaped HTML snippets of each service's description with the matched words marked."""
+        searcher = self.searcher()
+        if query is None or searcher is None or not ids:
+            return {}
+        snippets: dict[str, str] = {}
+        wanted = Or([Term("id", service_id) for service_id in ids])
+        results = searcher.search(query, filter=wanted, limit=len(ids), terms=True)
+        results.fragmenter = ContextFragmenter(maxchars=220, surround=60)
+        results.formatter = HtmlFormatter(tagname="mark", classname="portal-match", termclass="term", between=" … ")
+        for hit in results:
+            snippet = hit.highlights("description", top=2)
+            if snippet:
+                snippets[hit["id"]] = snippet
+        return snippets
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+                self._opened = None
