@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from whoosh.query import Query
-
 from portal.geo.distance import Point, bounding_box, miles_between
 from portal.models.schedule import WEEKDAYS
 from portal.search.documents import ServiceDocument
@@ -29,10 +27,12 @@ def proximity(distance: float | None) -> float:
 
 
 class TextBackend(Protocol):
+    """Full-text matching over the services (Whoosh, or PostgreSQL full-text search)."""
+
     def match(self, text: str, need_slugs: list[str], extra_words: list[str] | None = None,
               understood: set[str] | None = None) -> TextMatch: ...
 
-    def highlights(self, query: Query | None, ids: list[str]) -> dict[str, str]: ...
+    def highlights(self, query: Any, ids: list[str]) -> dict[str, str]: ...
 
 
 class Understanding(Protocol):
@@ -176,7 +176,7 @@ class SearchEngine:
     def search(self, params: SearchParams, centre: Point | None = None) -> SearchOutcome:
         outcome = SearchOutcome(centre=centre, page=params.page)
         candidates: dict[str, Result]
-        query: Query | None = None
+        query: Any = None
         if params.q:
             outcome.understood_needs = self.understanding.needs_for(params.q)
             understood = {word for found in self.understanding.match(params.q) for word in found.phrase.split()}

@@ -81,10 +81,7 @@ class SearchService:
                     self.store.replace_all(load_documents(session))
                 self._checked = self._full_checked = time.monotonic()
             if not self.index.exists():
-                with self.index.write_lock():
-                    built_elsewhere = self.index.exists()
-                if not built_elsewhere:
-                    self.index.rebuild(self.store.all())
+                self.index.rebuild_if_missing(self.store.all())
 
     def catch_up(self, force: bool = False) -> None:
         """Pick up changes committed by any process since we last looked (cheap, rate-limited)."""

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
@@ -66,9 +67,12 @@ def fuzziness(stem: str) -> int:
 
 @dataclass
 class TextMatch:
+    """Scores by service id; a "did you mean" suggestion; and the backend's own form of the query,
+    handed back to it for highlighting."""
+
     scores: dict[str, float] = field(default_factory=dict)
     suggestion: str | None = None
-    query: Query | None = None
+    query: Any = None
 
 
 class WhooshIndex:
@@ -145,6 +149,13 @@ class WhooshIndex:
             self._swap(target)
         self._prune()
         return count
+
+    def rebuild_if_missing(self, documents: Iterable[ServiceDocument]) -> None:
+        """Build the first index, unless another process has just done so."""
+        with self.write_lock():
+            missing = not self.exists()
+        if missing:
+            self.rebuild(documents)
 
     def _write_marker(self, target: Path, count: int) -> None:
         (target / "complete.json").write_text(json.dumps({"documents": count, "built": time.time()}))
