@@ -1,0 +1,129 @@
+"""The Whoosh index on its own: atomic rebuilds, several processes writing at once, escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import threading
+from pathlib import Path
+
+from portal.search.documents import Place, ServiceDocument
+from portal.search.whoosh_index import WhooshIndex
+
+NEED_WORDS = {"money-debt-and-food": "Money, debt and food skint food bank"}
+
+
+def document(number: int, name: str = "", description: str = "Family support") -> ServiceDocument:
+    return ServiceDocument(
+        id=f"00000000-0000-4000-8000-{number:012d}",
+        name=name or f"Service {number}",
+        organisation="Test organisation",
+        description=description,
+        eligibility="",
+        need_slugs=("money-debt-and-food",),
+        level_slugs=("universal",),
+        minimum_age=None,
+        maximum_age=None,
+        free=None,
+        self_referral=True,
+        needs_referral=False,
+        temporarily_closed=False,
+        languages=(),
+        accessibility=(),
+        all_of_tameside=False,
+        places=(Place(53.48, -2.09, "Ashton", "north"),),
+        open_days=frozenset(),
+        neighbourhoods=frozenset({"north"}),
+        last_modified=dt.datetime(2026, 1, 1),
+    )
+
+
+def ids(index: WhooshIndex, words: str) -> set[str]:
+    return set(index.match(words, []).scores)
+
+
+def test_rebuild_swaps_in_a_complete_index_and_keeps_one_older(tmp_path: Path) -> None:
+    index = WhooshIndex(tmp_path, NEED_WORDS)
+    index.rebuild([document(1, "Walrus hall")])
+    first = os.readlink(tmp_path / "current")
+    index.rebuild([document(2, "Otter hall")])
+    second = os.readlink(tmp_path / "current")
+    assert first != second
+    assert ids(index, "otter") == {document(2).id}
+    assert ids(index, "walrus") == set(), "the new generation holds only what the rebuild wrote"
+    index.rebuild([document(3)])
+    generations = sorted(p.name for p in (tmp_path / "generations").iterdir())
+    assert len(generations) == 2 and Path(os.readlink(tmp_path / "current")).name in generations
+
+
+def test_searches_keep_working_while_a_rebuild_runs(tmp_path: Path) -> None:
+    index = WhooshIndex(tmp_path, NEED_WORDS)
+    index.rebuild([document(n, description="parenting course") for n in range(200)])
+    failures: list[BaseException] = []
+    counts: list[int] = []
+    stop = threading.Event()
+
+    def keep_searching() -> None:
+        reader = WhooshIndex(tmp_path, NEED_WORDS)
+        while not stop.is_set():
+            try:
+                counts.append(len(ids(reader, "parenting")))
+            except BaseException as error:  # noqa: B902 - any failure is what this test looks for
+                failures.append(error)
+                return
+
+    searcher = threading.Thread(target=keep_searching)
+    searcher.start()
+    for _ in range(3):
+        index.rebuild([document(n, description="parenting course") for n in range(200)])
+    stop.set()
+    searcher.join(timeout=30)
+    assert not failures
+    assert counts and set(counts) == {200}, "every search saw a whole index"
+
+
+def _write_many(root: str, start: int, count: int) -> None:
+    index = WhooshIndex(Path(root), NEED_WORDS)
+    for number in range(start, start + count):
+        index.write([document(number, f"Writer service {number}")], [])
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
+    WhooshIndex(tmp_path, NEED_WORDS).rebuild([])
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_write_many, args=(str(tmp_path), start, 40)) for start in (1000, 2000)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=120)
+        assert writer.exitcode == 0, "a writer failed (a lock error would end it with an exception)"
+    found = ids(WhooshIndex(tmp_path, NEED_WORDS), "writer")
+    assert len(found) == 80
+
+
+def test_an_edit_replaces_the_old_words(tmp_path: Path) -> None:
+    index = WhooshIndex(tmp_path, NEED_WORDS)
+    index.rebuild([document(1, "Walrus club")])
+    assert ids(index, "walrus") == {document(1).id}
+    index.write([document(1, "Otter club")], [])
+    assert ids(index, "walrus") == set()
+    assert ids(index, "otter") == {document(1).id}
+    index.write([], [document(1).id])
+    assert ids(index, "otter") == set()
+
+
+def test_snippets_escape_what_organisations_write(tmp_path: Path) -> None:
+    index = WhooshIndex(tmp_path, NEED_WORDS)
+    index.rebuild([document(1, "Club", description="Parenting <script>alert(1)</script> course & more")])
+    matched = index.match("parenting", [])
+    snippet = index.highlights(matched.query, [document(1).id])[document(1).id]
+    assert "<script>" not in snippet
+    assert "&lt;script&gt;" in snippet
+    assert '<mark class="portal-match' in snippet
+
+
+def test_everyday_need_words_find_a_service(tmp_path: Path) -> None:
+    index = WhooshIndex(tmp_path, NEED_WORDS)
+    index.rebuild([document(1, "Community pantry", description="Groceries at low cost")])
+    assert ids(index, "skint") == {document(1).id}
