@@ -88,7 +88,7 @@ def after_commit(session: Session) -> None:
         current_app.extensions["search"].refresh_services(services)
 
 
-def after_rollback(session: Session) -> None:
+def after_rollback(session: Session, *_: Any) -> None:
     for key in (PENDING, LOCATIONS, ORGANISATIONS):
         session.info.pop(key, None)
 
