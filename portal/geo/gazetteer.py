@@ -39,6 +39,22 @@ def _town(text: str, towns: dict[str, Town]) -> Town | None:
     return None
 
 
+def town_in_text(text: str, towns: dict[str, Town]) -> tuple[Town | None, str]:
+    """A Tameside town named at the end of a search ("food bank in Hyde"), and the text without it."""
+    words = text.split()
+    for size in (3, 2, 1):
+        if len(words) <= size:
+            continue
+        tail = " ".join(words[-size:])
+        town = _town(tail.strip(",."), towns)
+        if town:
+            rest = words[:-size]
+            if rest and rest[-1].lower() in {"in", "near", "around"}:
+                rest = rest[:-1]
+            return town, " ".join(rest)
+    return None, text
+
+
 def resolve(session: Session | scoped_session[Any], text: str, towns: dict[str, Town]) -> Place:
     """Resolve what someone typed in the postcode box."""
     text = (text or "").strip()[:40]

@@ -36,6 +36,11 @@ def run_search(args: MultiValues) -> dict[str, Any]:
     params = parse_search_params(args, choices(), _)
     vocab = current_app.extensions["vocabularies"]
     place = None
+    if params.q and not params.postcode:
+        town, rest = gazetteer.town_in_text(params.q, vocab.towns)
+        if town is not None and rest:
+            params.q, params.postcode = rest, town.name
+            params.notices.append(_("We looked for services near %(town)s.", town=town.name))
     if params.postcode:
         place = gazetteer.resolve(db.session, params.postcode, vocab.towns)
         if place.outcome is gazetteer.Outcome.INVALID:

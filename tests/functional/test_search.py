@@ -231,3 +231,10 @@ def test_a_withdrawn_service_leaves_the_results(app: Flask, client: FlaskClient)
             connection.execute(text("UPDATE service SET status = 'active', last_modified = :now "
                                     "WHERE name = 'Denton Library'"), {"now": utcnow()})
     assert "Denton Library" in names(search(client, q="library"))
+
+
+def test_a_town_at_the_end_of_the_search_is_used_as_the_place(client: FlaskClient) -> None:
+    page = search(client, q="library in Hyde")
+    assert any("near Hyde" in notice for notice in notices(page))
+    assert names(page)[0] == "Hyde Library"
+    assert page.find("input", id="postcode")["value"] == "Hyde"
