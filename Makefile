@@ -16,12 +16,13 @@ SOURCES := portal tests wsgi.py
 TYPED := portal/geo portal/datafiles portal/seed portal/search
 ASSET_SOURCES := $(shell find portal/assets -type f) package.json package-lock.json
 
-.PHONY: help install install-test assets db seed run test lint types pytest browser clean
+.PHONY: help install install-test assets db seed run bench test lint types pytest browser clean
 
 help:
 	@echo "make run     set up everything and serve at http://127.0.0.1:$(PORT)"
 	@echo "make test    set up everything and run lint, type checks and the tests"
 	@echo "make seed    load (or refresh) the seed data"
+	@echo "make bench   search benchmark at 10,000 and 100,000 synthetic services (BENCH_QUICK=1: 10,000 only)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +57,10 @@ seed: db
 
 run: install assets db
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) wsgi:app
+
+# Prints figures (not a test): its own databases of synthetic services under .bench/, served by gunicorn.
+bench: install assets
+	$(BIN)/python tests/benchmarks/bench_search.py
 
 # Debian's Chromium for the browser tests (Playwright drives it; browser downloads are impossible).
 browser:

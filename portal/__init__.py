@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal.config import ConfigError, load_config
+from portal.config import ConfigError, check_search_backend, load_config
 
 __all__ = ["ConfigError", "create_app"]
 
@@ -16,6 +16,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     settings = load_config()
     settings.update(config or {})
+    # Checked again once overrides are in, since they may change the database or the backend.
+    check_search_backend(settings["SEARCH_BACKEND"], settings["SQLALCHEMY_DATABASE_URI"])
     app.config.update(settings)
 
     setup_logging(app)

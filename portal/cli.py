@@ -21,13 +21,19 @@ portal_cli = AppGroup("portal", help="Tameside Family Help: data and maintenance
     default=None,
     help="Folder with the seed data (default: the configured DIRECTORY_DATA_DIR).",
 )
-def load_data(data_dir: Path | None) -> None:
+@click.option(
+    "--reference-only",
+    is_flag=True,
+    help="Load only the reference data (needs, levels, neighbourhoods, wards, postcodes): no organisations, "
+    "services or places are added or removed. For a directory of its own, such as a synthetic one.",
+)
+def load_data(data_dir: Path | None, reference_only: bool) -> None:
     """Load the seed data. Safe to re-run: a second run changes nothing."""
     from portal.seed.loader import load_seed_data
 
     folder = data_dir or current_app.config["DIRECTORY_DATA_DIR"]
     try:
-        report = load_seed_data(folder, load_vocabularies(folder))
+        report = load_seed_data(folder, load_vocabularies(folder), reference_only=reference_only)
     except DataFileError as exc:
         raise click.ClickException(f"Nothing was loaded. {exc}") from None
     click.echo(f"{'table':<22}{'created':>9}{'updated':>9}{'unchanged':>11}{'removed':>9}")
@@ -35,7 +41,8 @@ def load_data(data_dir: Path | None) -> None:
         click.echo(f"{table:<22}{counts.created:>9}{counts.updated:>9}{counts.unchanged:>11}{counts.removed:>9}")
     for reason, count in sorted(report.skipped.items()):
         click.echo(f"skipped: {count} {reason}")
-    click.echo("Seed data loaded." if report.changed else "Seed data already up to date: nothing changed.")
+    what = "Reference data" if reference_only else "Seed data"
+    click.echo(f"{what} loaded." if report.changed else f"{what} already up to date: nothing changed.")
     if report.touched_services:
         current_app.extensions["search"].refresh_services(report.touched_services)
 
@@ -45,3 +52,52 @@ def reindex() -> None:
     """Rebuild the search index from the database into a fresh folder and swap it in."""
     result = current_app.extensions["search"].rebuild()
     click.echo(f"Indexed {result.documents} services in {result.seconds:.2f} s.")
+
+
+@portal_cli.command("generate-synthetic")
+@click.option("--count", type=click.IntRange(min=1), required=True, help="How many synthetic services to make.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed, the same data.")
+@click.option("--reindex/--no-reindex", default=True, show_default=True,
+              help="Rebuild the search index afterwards (the benchmark times `portal reindex` on its own).")
+def generate_synthetic(count: int, seed: int, reindex: bool) -> None:
+    """Fill a database of its own with COUNT synthetic services, for scale tests and the benchmark.
+
+    Refuses unless the database has no services, organisations or places other than synthetic ones,
+    so it can never mix with a real directory; synthetic records already there are replaced. The
+    reference data must be loaded first (`portal load-data --reference-only`).
+    """
+    from portal.seed.synthetic import SyntheticRefused
+    from portal.seed.synthetic import generate_synthetic as generate
+
+    try:
+        report = generate(count, seed, current_app.extensions["vocabularies"], current_app.config["DIRECTORY_DATA_DIR"])
+    except (SyntheticRefused, DataFileError) as exc:
+        raise click.ClickException(f"Nothing was generated. {exc}") from None
+    if report.replaced:
+        click.echo(f"Removed {report.replaced} earlier synthetic services.")
+    click.echo(f"Generated {report.services} synthetic services, {report.organisations} organisations and "
+               f"{report.locations} places ({report.rows} rows) in {report.seconds:.1f} s.")
+    if reindex:
+        result = current_app.extensions["search"].rebuild()
+        click.echo(f"Indexed {result.documents} services in {result.seconds:.2f} s.")
+    else:
+        click.echo("Search index not rebuilt: run `flask --app wsgi portal reindex`.")
+
+
+@portal_cli.command("geocode")
+@click.argument("address")
+def geocode(address: str) -> None:
+    """Look up the coordinates of an organisation's new address (staff; off unless GEOCODING_ENABLED=1)."""
+    from portal.extensions import db
+    from portal.geo.geocoding import AddressGeocoder, GeocodingDisabled
+
+    geocoder = AddressGeocoder(current_app.config["GEOCODING_ENABLED"], current_app.config["GEOCODING_USER_AGENT"],
+                               db.session)
+    try:
+        found = geocoder.locate(address)
+    except GeocodingDisabled as exc:
+        raise click.ClickException(str(exc)) from None
+    if found is None:
+        raise click.ClickException("No match for that address. Check it, or enter the postcode instead.")
+    source = "cache" if found.from_cache else "OpenStreetMap Nominatim"
+    click.echo(f"{found.latitude:.5f}, {found.longitude:.5f}  {found.label}  (from {source})")

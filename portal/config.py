@@ -14,6 +14,8 @@ from typing import Any
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 ENVIRONMENTS = ("production", "development", "test")
+# Whoosh: an index folder per server. PostgreSQL: full-text search in the database, shared by every server.
+SEARCH_BACKENDS = ("whoosh", "postgresql")
 
 
 class ConfigError(RuntimeError):
@@ -56,6 +58,18 @@ def _int_setting(environ: dict[str, str], name: str, default: int, minimum: int)
     return value
 
 
+def check_search_backend(backend: str, database_uri: str) -> str:
+    """The text search backend, refused when unknown or when it cannot work with the database."""
+    if backend not in SEARCH_BACKENDS:
+        raise ConfigError(f"SEARCH_BACKEND must be one of {', '.join(SEARCH_BACKENDS)}, not {backend!r}.")
+    if backend == "postgresql" and not database_uri.startswith("postgresql"):
+        raise ConfigError(
+            "SEARCH_BACKEND=postgresql needs the database to be PostgreSQL (DATABASE_URL=postgresql://...): "
+            "the search index is kept in the database. Use SEARCH_BACKEND=whoosh with SQLite."
+        )
+    return backend
+
+
 def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Read and check the settings, raising ConfigError with a clear message when one is wrong."""
     env = dict(os.environ if environ is None else environ)
@@ -85,6 +99,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
     database_url = _normalise_database_url(database_url)
     if not database_url.startswith(("sqlite:", "postgresql+psycopg:")):
         raise ConfigError("DATABASE_URL must be a sqlite:/// or postgresql:// address.")
+    search_backend = env.get("SEARCH_BACKEND", "").strip().lower() or "whoosh"
 
     config: dict[str, Any] = {
         "PORTAL_ENV": name,
@@ -95,6 +110,9 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SHARED_DATA_DIR": Path(env.get("SHARED_DATA_DIR", PROJECT_DIR.parent / "shared" / "data")),
         "SEARCH_INDEX_DIR": Path(env.get("SEARCH_INDEX_DIR", PROJECT_DIR / "search_index")),
         "SEARCH_SYNC_SECONDS": float(_int_setting(env, "SEARCH_SYNC_SECONDS", 2, 0)),
+        "SEARCH_BACKEND": check_search_backend(search_backend, database_url),
+        "GEOCODING_ENABLED": env.get("GEOCODING_ENABLED", "0").strip().lower() in {"1", "true", "yes"},
+        "GEOCODING_USER_AGENT": env.get("GEOCODING_USER_AGENT", "") or "tameside-family-help directory team",
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "en_GB",

@@ -1,7 +1,8 @@
 """Test set-up: a real database per backend, migrated with Alembic and loaded with the seed data.
 
-SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (.ci/run sets it). Tests that use the
-`app` or `client` fixture run once per backend.
+SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (.ci/run sets it), once with the Whoosh
+search index and once with PostgreSQL full-text search. Tests that use the `app` or `client` fixture
+run once per backend.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from sqlalchemy import create_engine, text
 from portal import create_app
 from portal.config import PROJECT_DIR
 
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+# (database, SEARCH_BACKEND): Whoosh on SQLite always; with TEST_DATABASE_URL, Whoosh on PostgreSQL
+# and PostgreSQL full-text search too. The ids name them in test reports.
+BACKENDS = [pytest.param(("sqlite", "whoosh"), id="sqlite")] + ([
+    pytest.param(("postgresql", "whoosh"), id="postgresql"),
+    pytest.param(("postgresql", "postgresql"), id="postgresql-fts"),
+] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
 def reset_postgresql(url: str) -> None:
@@ -65,10 +71,11 @@ def migrate_and_load(app: Flask) -> None:
 @pytest.fixture(scope="session", params=BACKENDS)
 def seeded_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One migrated, seeded app per backend for the whole run (read-only tests share it)."""
-    folder = tmp_path_factory.mktemp(f"portal-{request.param}")
-    app = make_app(request.param, folder)
+    database, search_backend = request.param
+    folder = tmp_path_factory.mktemp(f"portal-{database}-{search_backend}")
+    app = make_app(database, folder, SEARCH_BACKEND=search_backend)
     migrate_and_load(app)
-    app.config["TEST_BACKEND"] = request.param
+    app.config["TEST_BACKEND"] = database
     yield app
     from portal.extensions import db
 

@@ -1,7 +1,7 @@
 """The portal's tables. Importing this package registers every model with SQLAlchemy."""
 
 from portal.models.contact import Contact, Phone
-from portal.models.geography import Neighbourhood, Postcode, Ward
+from portal.models.geography import GeocodeCache, Neighbourhood, Postcode, Ward
 from portal.models.location import Accessibility, Address, Location
 from portal.models.organisation import Organization
 from portal.models.schedule import Schedule
@@ -21,6 +21,7 @@ __all__ = [
     "Address",
     "Attribute",
     "Contact",
+    "GeocodeCache",
     "CostOption",
     "Language",
     "Location",

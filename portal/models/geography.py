@@ -1,6 +1,8 @@
 """Tameside's integrated neighbourhoods, its wards, and the postcode gazetteer."""
 
-from sqlalchemy import Boolean, Float, ForeignKey, String
+import datetime as dt
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -36,3 +38,16 @@ class Postcode(db.Model):  # type: ignore[name-defined,misc]
     ward_name: Mapped[str | None] = mapped_column(String(100))
     neighbourhood: Mapped[str | None] = mapped_column(String(50))
     in_tameside: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class GeocodeCache(db.Model):  # type: ignore[name-defined,misc]
+    """Answers from online geocoding, kept so that each address is looked up only once.
+    Holds organisations' addresses only, never a member of the public's."""
+
+    __tablename__ = "geocode_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    label: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY
-from portal.models import PUBLIC_STATUSES, Service, ServiceAtLocation
+from portal.models import PUBLIC_STATUSES, Location, Service, ServiceAtLocation
 from portal.models.schedule import WEEKDAYS
 
 ACCESSIBILITY_TAXONOMY = "Tameside accessibility"
@@ -114,6 +114,9 @@ def load_documents(session: Session, ids: Collection[str] | None = None) -> Iter
             selectinload(Service.languages),
             selectinload(Service.schedules),
             selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
+            # Each place's address too (its town): otherwise one query per place.
+            selectinload(Service.service_at_locations).joinedload(ServiceAtLocation.location)
+            .selectinload(Location.addresses),
         )
         .order_by(Service.id)
     )

@@ -35,7 +35,8 @@ def init_search(app) -> None:  # type: ignore[no-untyped-def]
     synonyms = load_synonyms(app.config["DIRECTORY_DATA_DIR"] / "search" / "synonyms.yaml", vocab.needs)
     with app.app_context():
         app.extensions["search"] = SearchService(
-            db.engine, app.config["SEARCH_INDEX_DIR"], vocab, synonyms, app.config["SEARCH_SYNC_SECONDS"]
+            db.engine, app.config["SEARCH_INDEX_DIR"], vocab, synonyms, app.config["SEARCH_SYNC_SECONDS"],
+            app.config.get("SEARCH_BACKEND", "whoosh"),
         )
     register(db.session)
     boundaries = app.config["DIRECTORY_DATA_DIR"] / "sources" / "tameside_wards.geojson"

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from portal.datafiles.vocabularies import Vocabularies
 from portal.geo.distance import Point
 from portal.models import PUBLIC_STATUSES, Service
 from portal.search.documents import ServiceDocument, load_documents
-from portal.search.engine import FacetDimensions, SearchEngine, SearchOutcome
+from portal.search.engine import FacetDimensions, SearchEngine, SearchOutcome, TextBackend
 from portal.search.params import SearchParams
 from portal.search.store import DocumentStore
 from portal.search.synonyms import Synonyms
@@ -42,13 +43,37 @@ def need_words(vocab: Vocabularies, synonyms: Synonyms) -> dict[str, str]:
     return {slug: " ".join(parts) for slug, parts in words.items()}
 
 
+class TextIndex(TextBackend, Protocol):
+    """A text backend the service keeps in step with the database."""
+
+    def exists(self) -> bool: ...
+
+    def rebuild_if_missing(self, documents: Iterable[ServiceDocument]) -> None: ...
+
+    def rebuild(self, documents: Iterable[ServiceDocument]) -> int: ...
+
+    def write(self, documents: Iterable[ServiceDocument], removed: Iterable[str]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def make_text_index(backend: str, engine: Engine, index_dir: Path, words: dict[str, str]) -> TextIndex:
+    """The index SEARCH_BACKEND names: Whoosh files in `index_dir` (one per server), or PostgreSQL
+    full-text search in the database (shared by every server)."""
+    if backend == "postgresql":
+        from portal.search.postgres_index import PostgresIndex
+
+        return PostgresIndex(engine, words)
+    return WhooshIndex(index_dir, words)
+
+
 class SearchService:
     def __init__(self, engine: Engine, index_dir: Path, vocab: Vocabularies, synonyms: Synonyms,
-                 sync_seconds: float = 2.0) -> None:
+                 sync_seconds: float = 2.0, backend: str = "whoosh") -> None:
         self.database = engine
         self.vocab = vocab
         self.synonyms = synonyms
-        self.index = WhooshIndex(index_dir, need_words(vocab, synonyms))
+        self.index = make_text_index(backend, engine, index_dir, need_words(vocab, synonyms))
         self.store = DocumentStore()
         self.sync_seconds = sync_seconds
         self._watermark: dt.datetime | None = None
@@ -76,12 +101,17 @@ class SearchService:
         with self._lock:
             if not self.store.loaded:
                 with self._session() as session:
-                    self._watermark = session.execute(select(Service.last_modified).order_by(
-                        Service.last_modified.desc()).limit(1)).scalar()
+                    self._watermark = self._newest_change(session)
                     self.store.replace_all(load_documents(session))
                 self._checked = self._full_checked = time.monotonic()
             if not self.index.exists():
                 self.index.rebuild_if_missing(self.store.all())
+
+    @staticmethod
+    def _newest_change(session: Session) -> dt.datetime | None:
+        newest: dt.datetime | None = session.execute(
+            select(Service.last_modified).order_by(Service.last_modified.desc()).limit(1)).scalar()
+        return newest
 
     def catch_up(self, force: bool = False) -> None:
         """Pick up changes committed by any process since we last looked (cheap, rate-limited)."""
@@ -131,6 +161,9 @@ class SearchService:
         started = time.perf_counter()
         with self._lock:
             with self._session() as session:
+                # The newest change the rebuild includes: catch_up below then applies only what is
+                # newer, instead of (in a process that had not searched yet) every service again.
+                self._watermark = self._newest_change(session)
                 documents = list(load_documents(session))
             count = self.index.rebuild(documents)
             self.store.replace_all(documents)

@@ -26,10 +26,21 @@ def build_plan(data_dir: Path, vocab: Vocabularies) -> SeedPlan:
     return plan
 
 
-def load_seed_data(data_dir: Path, vocab: Vocabularies) -> SyncReport:
-    plan = build_plan(data_dir, vocab)
+def build_reference_plan(data_dir: Path, vocab: Vocabularies) -> SeedPlan:
+    """Only the reference data: the needs and levels, neighbourhoods, wards and postcodes."""
+    plan = SeedPlan()
+    add_taxonomies(plan, vocab)
+    add_geography(plan, vocab)
+    add_postcodes(plan, data_dir, vocab)
+    return plan
+
+
+def load_seed_data(data_dir: Path, vocab: Vocabularies, reference_only: bool = False) -> SyncReport:
+    """Load the seed data; with `reference_only`, the reference data alone, and no organisation,
+    service or location is added or removed (for a directory that starts empty, like the benchmark's)."""
+    plan = build_reference_plan(data_dir, vocab) if reference_only else build_plan(data_dir, vocab)
     try:
-        report = write_plan(plan, SEED_SOURCES)
+        report = write_plan(plan, () if reference_only else SEED_SOURCES)
         db.session.commit()
     except Exception:
         db.session.rollback()
