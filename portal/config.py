@@ -45,6 +45,19 @@ def _development_secret_key(instance_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def _float_setting(environ: dict[str, str], name: str, default: float, minimum: float) -> float:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {raw!r}.") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}.")
+    return value
+
+
 def _int_setting(environ: dict[str, str], name: str, default: int, minimum: int) -> int:
     raw = environ.get(name)
     if raw is None or raw == "":
@@ -109,7 +122,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "DIRECTORY_DATA_DIR": Path(env.get("DIRECTORY_DATA_DIR", PROJECT_DIR / "directory_data")),
         "SHARED_DATA_DIR": Path(env.get("SHARED_DATA_DIR", PROJECT_DIR.parent / "shared" / "data")),
         "SEARCH_INDEX_DIR": Path(env.get("SEARCH_INDEX_DIR", PROJECT_DIR / "search_index")),
-        "SEARCH_SYNC_SECONDS": float(_int_setting(env, "SEARCH_SYNC_SECONDS", 2, 0)),
+        "SEARCH_SYNC_SECONDS": _float_setting(env, "SEARCH_SYNC_SECONDS", 0.5, 0.0),
         "SEARCH_BACKEND": check_search_backend(search_backend, database_url),
         "GEOCODING_ENABLED": env.get("GEOCODING_ENABLED", "0").strip().lower() in {"1", "true", "yes"},
         "GEOCODING_USER_AGENT": env.get("GEOCODING_USER_AGENT", "") or "tameside-family-help directory team",

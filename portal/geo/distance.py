@@ -42,4 +42,18 @@ def bounding_box(centre: Point, miles: float) -> BoundingBox:
 
 
 def miles_between(a: Point, b: Point) -> float:
+    """The distance people are shown: geopy's geodesic on the WGS84 ellipsoid."""
     return float(geodesic((a.latitude, a.longitude), (b.latitude, b.longitude)).miles)
+
+
+EARTH_RADIUS_MILES = 3958.7613
+
+
+def haversine_miles(a: Point, latitude: float, longitude: float) -> float:
+    """A fast great-circle distance for deciding what is within a radius and in what order
+    (within 0.5% of the geodesic over a few miles; what people see comes from miles_between)."""
+    phi1, phi2 = math.radians(a.latitude), math.radians(latitude)
+    dphi = phi2 - phi1
+    dlambda = math.radians(longitude - a.longitude)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))

@@ -15,7 +15,7 @@ from typing import Any
 
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from portal.models.geography import GeocodeCache
 
@@ -42,7 +42,7 @@ def cache_key(address: str) -> str:
 
 
 class AddressGeocoder:
-    def __init__(self, enabled: bool, user_agent: str, session: Session,
+    def __init__(self, enabled: bool, user_agent: str, session: Session | scoped_session[Any],
                  lookup: Callable[..., Any] | None = None) -> None:
         self.enabled = enabled
         self.session = session

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from portal.geo.distance import Point, bounding_box, miles_between
+from portal.geo.distance import Point, bounding_box, haversine_miles, miles_between
 from portal.models.schedule import WEEKDAYS
 from portal.search.documents import ServiceDocument
 from portal.search.params import SearchParams
@@ -214,6 +214,12 @@ class SearchEngine:
         outcome.page = min(params.page, outcome.pages)
         start = (outcome.page - 1) * PAGE_SIZE
         outcome.results = matches[start:start + PAGE_SIZE]
+        if centre is not None:
+            for result in outcome.results:
+                if result.distance is not None:
+                    # The distance people read, from geopy (the order used the quick formula).
+                    result.distance = min(miles_between(centre, Point(place.latitude, place.longitude))
+                                          for place in result.document.places)
         if query is not None and outcome.results:
             snippets = self.text.highlights(query, [result.document.id for result in outcome.results])
             for result in outcome.results:
@@ -227,9 +233,8 @@ class SearchEngine:
         kept: dict[str, Result] = {}
         for service_id, result in candidates.items():
             if service_id in inside_box:
-                nearest = min(
-                    miles_between(centre, Point(place.latitude, place.longitude)) for place in result.document.places
-                )
+                nearest = min(haversine_miles(centre, place.latitude, place.longitude)
+                              for place in result.document.places)
                 if nearest <= radius:
                     result.distance = nearest
                     kept[service_id] = result

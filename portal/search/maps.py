@@ -3,7 +3,10 @@ the drawing is done by portal.geo.maps."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.geo.maps import MapLabels, MapPoint, RenderedMap, place_map, results_map
@@ -48,5 +51,12 @@ def map_of_service(service: Service) -> RenderedMap | None:
         point = MapPoint(service.id, location.name or service.name,
                          url_for("directory.service", service_id=service.id), location.latitude,
                          location.longitude, service.organization.name)
-        return place_map(point, current_app.extensions["ward_boundaries"], labels())
+        return _place_map(point, str(get_locale()))
     return None
+
+
+@lru_cache(maxsize=2048)
+def _place_map(point: MapPoint, locale: str) -> RenderedMap:
+    """Drawing a map costs a few milliseconds, so each place's map is kept (per language); any change
+    to the place makes a different MapPoint, and so a new map."""
+    return place_map(point, current_app.extensions["ward_boundaries"], labels())

@@ -26,7 +26,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from portal.search.analysis import plain_analyzer, query_words, word_families
 from portal.search.documents import ServiceDocument
-from portal.search.whoosh_index import TextMatch
+from portal.search.whoosh_index import TEXT_MATCH_LIMIT, TextMatch
 
 # ts_rank_cd weights for D, C, B, A: description, organisation, need words, name.
 WEIGHTS = [0.1, 0.2, 0.4, 1.0]
@@ -92,9 +92,10 @@ ranked AS (
                   ELSE 0 END AS score
     FROM search_document AS d CROSS JOIN search
     WHERE d.document @@ search.query OR d.need_slugs && CAST(:needs AS text[])
-)
+),
+best AS (SELECT service_id, score FROM ranked ORDER BY score DESC, service_id LIMIT {TEXT_MATCH_LIMIT})
 SELECT (SELECT json_agg(json_build_array(word, correction, term) ORDER BY ord) FROM terms) AS words,
-       (SELECT json_object_agg(service_id, score) FROM ranked) AS scores
+       (SELECT json_object_agg(service_id, score) FROM best) AS scores
 """)
 
 _HIGHLIGHTS = text(f"""
@@ -130,6 +131,7 @@ _UPSERT = text(f"""
         name = EXCLUDED.name, organisation = EXCLUDED.organisation, needs = EXCLUDED.needs,
         body = EXCLUDED.body, need_slugs = EXCLUDED.need_slugs, document = EXCLUDED.document,
         modified = EXCLUDED.modified
+    WHERE search_document.modified IS DISTINCT FROM EXCLUDED.modified
 """)
 _ADD_WORDS = text("""
     INSERT INTO search_word (word) SELECT DISTINCT unnest(CAST(:words AS text[])) ON CONFLICT DO NOTHING
@@ -252,8 +254,9 @@ class PostgresIndex:
                 self._replace_all(connection, documents)
         self._built = True
 
-    def write(self, documents: Iterable[ServiceDocument], removed: Iterable[str]) -> None:
-        """Add or replace `documents` and delete `removed` ids, in one short transaction."""
+    def write(self, documents: Iterable[ServiceDocument], removed: Iterable[str], only_newer: bool = False) -> None:
+        """Add or replace `documents` and delete `removed` ids, in one short transaction. A row that
+        already holds a document's version is left as it is (so `only_newer` needs nothing more)."""
         batch = sorted(documents, key=lambda document: document.id)  # the same lock order everywhere
         gone = sorted(set(removed))
         if not batch and not gone:

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,8 @@ from portal.search.whoosh_index import WhooshIndex
 
 logger = logging.getLogger("portal.search")
 FULL_CHECK_SECONDS = 60.0
+# Recent searches kept per process; any change to any service makes every entry stale.
+OUTCOME_CACHE_SIZE = 256
 
 
 @dataclass
@@ -52,7 +55,8 @@ class TextIndex(TextBackend, Protocol):
 
     def rebuild(self, documents: Iterable[ServiceDocument]) -> int: ...
 
-    def write(self, documents: Iterable[ServiceDocument], removed: Iterable[str]) -> None: ...
+    def write(self, documents: Iterable[ServiceDocument], removed: Iterable[str],
+              only_newer: bool = False) -> None: ...
 
     def close(self) -> None: ...
 
@@ -79,6 +83,7 @@ class SearchService:
         self._watermark: dt.datetime | None = None
         self._checked = 0.0
         self._full_checked = 0.0
+        self._outcomes: OrderedDict[tuple[object, ...], SearchOutcome] = OrderedDict()
         self._lock = threading.RLock()
         self.engine = SearchEngine(self.store, self.index, synonyms, self._dimensions())
 
@@ -127,14 +132,14 @@ class SearchService:
                 changed = session.execute(query).all()
                 if changed:
                     self._watermark = max(row.last_modified for row in changed)
-                    self._refresh(session, [row.id for row in changed])
+                    self._refresh(session, [row.id for row in changed], elsewhere=True)
                 if force or now - self._full_checked > FULL_CHECK_SECONDS:
                     self._full_checked = now
                     public = set(session.execute(select(Service.id).where(
                         Service.status.in_(PUBLIC_STATUSES))).scalars())
                     gone = [service_id for service_id in list(self._known_ids()) if service_id not in public]
                     if gone:
-                        self._apply([], gone)
+                        self._apply([], gone, elsewhere=True)
 
     def _known_ids(self) -> Iterable[str]:
         return [document.id for document in self.store.all()]
@@ -147,14 +152,16 @@ class SearchService:
         with self._lock, self._session() as session:
             self._refresh(session, ids)
 
-    def _refresh(self, session: Session, ids: list[str]) -> None:
+    def _refresh(self, session: Session, ids: list[str], elsewhere: bool = False) -> None:
         documents = list(load_documents(session, ids))
         found = {document.id for document in documents}
-        self._apply(documents, [service_id for service_id in ids if service_id not in found])
+        self._apply(documents, [service_id for service_id in ids if service_id not in found], elsewhere)
 
-    def _apply(self, documents: list[ServiceDocument], removed: list[str]) -> None:
+    def _apply(self, documents: list[ServiceDocument], removed: list[str], elsewhere: bool = False) -> None:
+        """Into this process's documents, and into the index (which, for a change committed
+        `elsewhere`, usually holds it already and is then left alone)."""
         self.store.apply(documents, removed)
-        self.index.write(documents, removed)
+        self.index.write(documents, removed, only_newer=elsewhere)
 
     def rebuild(self) -> RebuildReport:
         """Build a fresh index from the database and swap it in; searches go on meanwhile."""
@@ -174,6 +181,23 @@ class SearchService:
     # -- searching ------------------------------------------------------------------------------
 
     def search(self, params: SearchParams, centre: Point | None = None) -> SearchOutcome:
+        """Run a search; the same search against unchanged documents is answered from memory."""
         self.ensure_ready()
         self.catch_up()
-        return self.engine.search(params, centre)
+        key = (
+            self.store.version, params.q.lower(), params.radius, params.age, tuple(params.needs), params.level,
+            params.free, params.day, params.language, params.accessibility, params.neighbourhood,
+            params.self_referral, params.sort, params.page,
+            (round(centre.latitude, 5), round(centre.longitude, 5)) if centre else None,
+        )
+        with self._lock:
+            cached = self._outcomes.get(key)
+            if cached is not None:
+                self._outcomes.move_to_end(key)
+                return cached
+        outcome = self.engine.search(params, centre)
+        with self._lock:
+            self._outcomes[key] = outcome
+            while len(self._outcomes) > OUTCOME_CACHE_SIZE:
+                self._outcomes.popitem(last=False)
+        return outcome

@@ -18,6 +18,7 @@ class DocumentStore:
         self._place_owners: list[tuple[float, float, str]] = []
         self._lock = threading.Lock()
         self.loaded = False
+        self.version = 0  # changes whenever any document does
 
     def __len__(self) -> int:
         return len(self._documents)
@@ -34,16 +35,34 @@ class DocumentStore:
             self._documents = fresh
             self._rebuild_places()
             self.loaded = True
+            self.version += 1
 
     def apply(self, changed: Iterable[ServiceDocument], removed: Iterable[str]) -> None:
+        """Replace or remove a few documents; the sorted place list is edited, not rebuilt."""
+        changed = list(changed)
         with self._lock:
-            documents = dict(self._documents)
+            documents = self._documents
+            owners, latitudes = list(self._place_owners), list(self._latitudes)
+            for service_id in [*removed, *(document.id for document in changed)]:
+                old = documents.get(service_id)
+                for place in old.places if old else ():
+                    entry = (place.latitude, place.longitude, service_id)
+                    position = bisect.bisect_left(owners, entry)
+                    if position < len(owners) and owners[position] == entry:
+                        del owners[position]
+                        del latitudes[position]
+            documents = dict(documents)
             for service_id in removed:
                 documents.pop(service_id, None)
             for document in changed:
                 documents[document.id] = document
-            self._documents = documents
-            self._rebuild_places()
+                for place in document.places:
+                    entry = (place.latitude, place.longitude, document.id)
+                    position = bisect.bisect_left(owners, entry)
+                    owners.insert(position, entry)
+                    latitudes.insert(position, place.latitude)
+            self._documents, self._place_owners, self._latitudes = documents, owners, latitudes
+            self.version += 1
 
     def _rebuild_places(self) -> None:
         owners = sorted(

@@ -42,6 +42,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 PROJECT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT))
+from portal.seed.synthetic import GENERAL_WORDS  # noqa: E402
+
 BIN = Path(sys.executable).parent
 BENCH_DIR = PROJECT / ".bench"
 CONCURRENCY = 4
@@ -426,6 +429,12 @@ def bench_size(count: int) -> SizeReport:
         query = {"q": words, "postcode": rng.choice(postcodes), "radius": 2, "age": 7, "need": need, "free": 1}
         filtered.append("/search?" + urlencode(query))
     pages = [f"/services/{service_id}" for service_id in rng.sample(ids, min(2000, len(ids)))]
+    # The long tail: every search different (two words from the synthetic vocabulary), so no
+    # per-process cache of recent searches can help; what a rare search really costs.
+    rare = [
+        "/search?" + urlencode({"q": f"{rng.choice(GENERAL_WORDS)} {rng.choice(GENERAL_WORDS)} {n}"})
+        for n in range(20_000)
+    ]
     bare_env = dict(env, PYTHONPATH=str(PROJECT))
 
     figures = []
@@ -437,7 +446,8 @@ def bench_size(count: int) -> SizeReport:
         started = time.perf_counter()
         warm_up(portal, keyword[:20] + filtered[:20] + pages[:20])
         print(f"  portal warmed up in {time.perf_counter() - started:.1f} s", flush=True)
-        for name, paths in (("keyword", keyword), ("keyword+postcode+filters", filtered), ("service page", pages)):
+        for name, paths in (("keyword", keyword), ("keyword+postcode+filters", filtered), ("service page", pages),
+                            ("keyword, all different", rare)):
             figures.append(run_scenario(name, portal, paths))
             print(f"  measured {name}: {figures[-1].rps:.0f} requests/s", flush=True)
         edits = edit_delays(portal, env, ids, rng)

@@ -119,7 +119,7 @@ def test_an_edit_through_one_server_is_found_through_another(
         raise AssertionError("the other server should not need to build the shared index")
 
     # The other server's own index writes go nowhere: whatever it finds, this server wrote.
-    monkeypatch.setattr(index, "write", lambda documents, removed: None)
+    monkeypatch.setattr(index, "write", lambda documents, removed, only_newer=False: None)
     monkeypatch.setattr(index, "rebuild", never)
     monkeypatch.setattr(index, "rebuild_if_missing", never)
     other = other_server.test_client()
