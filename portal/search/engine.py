@@ -75,6 +75,11 @@ class SearchOutcome:
     centre: Point | None = None
     notices: list[str] = field(default_factory=list)
 
+    @property
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """Counts by facet and value, for looking up one option at a time."""
+        return {name: {option.value: option.count for option in options} for name, options in self.facets.items()}
+
 
 @dataclass(frozen=True)
 class FacetDimensions:
