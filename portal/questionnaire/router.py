@@ -1,0 +1,180 @@
+"""Moving through a questionnaire: where to start, where to go next, and checking what someone
+entered on a page.
+
+Routing: the current block's rules are tried in order and the first whose `when` holds wins (a
+rule without `when` is the default). If the target block's skip conditions hold, the target is
+skipped: routing carries on from it as if its questions had not been answered. On an outcome page
+no rule may match: then the journey ends there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from portal.geo.postcodes import normalise_postcode
+from portal.questionnaire.model import Answer, Block, Questionnaire
+from portal.questionnaire.rules import Answers, AnswerValue
+
+# Error keys and their plain-English messages. Routes pass the message through gettext.
+ERROR_MESSAGES = {
+    "choose_one": "Choose one answer.",
+    "choose_at_least_one": "Choose at least one answer.",
+    "unknown_option": "Choose one of the answers shown.",
+    "enter_an_age": "Enter at least one age.",
+    "age_whole_number": "Enter each age as a whole number, like 7.",
+    "age_range": "Enter ages from 0 to 25.",
+    "too_many_ages": "Enter up to 6 ages.",
+    "postcode_format": "Enter a postcode, like OL6 6BH, or leave the box empty.",
+    "enter_postcode": "Enter a postcode, like OL6 6BH.",
+}
+
+
+class RoutingCycleError(RuntimeError):
+    """Skipping blocks led back to a block already skipped: the questionnaire loops."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where routing goes from a block: `target` (None when the journey ends) and the blocks skipped."""
+
+    target: Block | None
+    skipped: tuple[str, ...] = ()
+
+
+def first_block(questionnaire: Questionnaire) -> Block:
+    return questionnaire.first_block
+
+
+def is_skipped(block: Block, answers: Answers) -> bool:
+    return any(rule.holds(answers) for rule in block.skip_conditions)
+
+
+def routed_target(block: Block, answers: Answers) -> str | None:
+    """The goto of the first rule that holds (a rule without `when` always holds)."""
+    for rule in block.routing_rules:
+        if rule.when is None or rule.when.holds(answers):
+            return rule.goto
+    return None
+
+
+def step(questionnaire: Questionnaire, block: Block, answers: Answers) -> Step:
+    """Route from `block`, skipping targets whose skip conditions hold."""
+    skipped: list[str] = []
+    current = block
+    while True:
+        target_id = routed_target(current, answers)
+        if target_id is None:
+            return Step(None, tuple(skipped))
+        target = questionnaire.block(target_id)
+        if not is_skipped(target, answers):
+            return Step(target, tuple(skipped))
+        if target_id in skipped:
+            raise RoutingCycleError(f"skipping '{target_id}' leads back to it")
+        skipped.append(target_id)
+        answers = without_answers_to(target, answers)
+        current = target
+
+
+def next_block(questionnaire: Questionnaire, block_id: str, answers: Answers) -> Block | None:
+    """The block after `block_id`, or None when the journey ends on this (outcome) block."""
+    return step(questionnaire, questionnaire.block(block_id), answers).target
+
+
+def without_answers_to(block: Block, answers: Answers) -> dict[str, AnswerValue]:
+    own = {answer.id for answer in block.answers}
+    return {answer_id: value for answer_id, value in answers.items() if answer_id not in own}
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An answer that cannot be accepted: `error` is a key of ERROR_MESSAGES."""
+
+    error: str
+
+    @property
+    def message(self) -> str:
+        return ERROR_MESSAGES[self.error]
+
+
+@dataclass(frozen=True)
+class Valid:
+    value: AnswerValue  # None: not answered (allowed)
+
+
+Raw = str | Sequence[str] | None
+
+
+def validate_answer(answer: Answer, raw: Raw) -> Valid | Invalid:
+    """Clean what was entered for one answer, or say what is wrong with it."""
+    if answer.type == "radio":
+        return _radio(answer, raw)
+    if answer.type == "checkbox":
+        return _checkbox(answer, raw)
+    if answer.type == "number_list":
+        return _numbers(answer, raw)
+    return _postcode(answer, raw)
+
+
+def validate_block(block: Block, raw: Mapping[str, Raw]) -> tuple[dict[str, AnswerValue], dict[str, Invalid]]:
+    """Clean every answer on a page: (answers given, errors by answer id)."""
+    cleaned: dict[str, AnswerValue] = {}
+    errors: dict[str, Invalid] = {}
+    for answer in block.answers:
+        result = validate_answer(answer, raw.get(answer.id))
+        if isinstance(result, Invalid):
+            errors[answer.id] = result
+        elif result.value is not None:
+            cleaned[answer.id] = result.value
+    return cleaned, errors
+
+
+def _texts(raw: Raw) -> list[str]:
+    items = [raw] if isinstance(raw, str) else list(raw or [])
+    return [item.strip() for item in items if item and item.strip()]
+
+
+def _radio(answer: Answer, raw: Raw) -> Valid | Invalid:
+    chosen = _texts(raw)
+    if not chosen:
+        return Invalid("choose_one") if answer.mandatory else Valid(None)
+    if len(chosen) > 1:
+        return Invalid("choose_one")
+    if chosen[0] not in answer.values:
+        return Invalid("unknown_option")
+    return Valid(chosen[0])
+
+
+def _checkbox(answer: Answer, raw: Raw) -> Valid | Invalid:
+    chosen = set(_texts(raw))
+    if not chosen:
+        return Invalid("choose_at_least_one") if answer.mandatory else Valid(())
+    if not chosen <= set(answer.values):
+        return Invalid("unknown_option")
+    return Valid(tuple(value for value in answer.values if value in chosen))  # in the order offered
+
+
+def _numbers(answer: Answer, raw: Raw) -> Valid | Invalid:
+    # One box per age, or one box with ages separated by commas or spaces.
+    texts = [part for text in _texts(raw) for part in re.split(r"[\s,]+", text) if part]
+    if not texts:
+        return Invalid("enter_an_age") if answer.mandatory else Valid(None)
+    if not all(re.fullmatch(r"[0-9]+", text) for text in texts):
+        return Invalid("age_whole_number")
+    numbers = tuple(int(text) for text in texts)
+    if answer.max_items is not None and len(numbers) > answer.max_items:
+        return Invalid("too_many_ages")
+    low = answer.minimum if answer.minimum is not None else 0
+    high = answer.maximum if answer.maximum is not None else max(numbers)
+    if not all(low <= number <= high for number in numbers):
+        return Invalid("age_range")
+    return Valid(numbers)
+
+
+def _postcode(answer: Answer, raw: Raw) -> Valid | Invalid:
+    text = " ".join(_texts(raw))
+    if not text:
+        return Invalid("enter_postcode") if answer.mandatory else Valid(None)
+    postcode = normalise_postcode(text)
+    return Valid(postcode) if postcode else Invalid("postcode_format")
