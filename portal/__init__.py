@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     setup_logging(app)
     setup_extensions(app)
     setup_vocabularies(app)
+    setup_questionnaire(app)
     setup_security(app)
     setup_templates(app)
     setup_blueprints(app)
@@ -56,6 +57,22 @@ def setup_vocabularies(app: Flask) -> None:
     app.extensions["vocabularies"] = load_vocabularies(app.config["DIRECTORY_DATA_DIR"])
 
 
+def setup_questionnaire(app: Flask) -> None:
+    """Load the questionnaire once, and refuse to start if any path through it is unsafe."""
+    from pathlib import Path
+
+    from portal.questionnaire import load_questionnaire
+    from portal.questionnaire.paths import enumerate_paths
+    from portal.questionnaire.safety import safety_problems
+
+    path = Path(app.config["DIRECTORY_DATA_DIR"]) / "questionnaires" / "what_help.yaml"
+    questionnaire = load_questionnaire(path)
+    problems = safety_problems(questionnaire, enumerate_paths(questionnaire))
+    if problems:
+        raise ConfigError(f"{path} is not safe to use: " + "; ".join(problems))
+    app.extensions["questionnaire"] = questionnaire
+
+
 def setup_security(app: Flask) -> None:
     from portal.security import init_security
 
@@ -72,12 +89,14 @@ def setup_blueprints(app: Flask) -> None:
     from portal.directory.routes import blueprint as directory
     from portal.health import blueprint as health
     from portal.pages.routes import blueprint as pages
+    from portal.questionnaire.routes import blueprint as questionnaire
     from portal.search.routes import blueprint as search
 
     app.register_blueprint(pages)
     app.register_blueprint(search)
     app.register_blueprint(directory)
     app.register_blueprint(health)
+    app.register_blueprint(questionnaire)
 
 
 def setup_search(app: Flask) -> None:

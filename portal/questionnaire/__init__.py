@@ -7,8 +7,10 @@ checked against a JSON Schema and by checks.py when loaded, routed by one small 
 - router.py   first block, next block (with skips), checking what someone entered
 - paths.py    every path through a questionnaire
 - safety.py   the safety proof over every path
+- journey.py  one person's answers and route, kept in their session and checked when read back
+- pages.py, routes.py  the pages (these two use Flask)
 
-No Flask imports here: routes call these functions and translate the text they show.
+No Flask imports in the domain modules: routes call these functions and translate the text they show.
 """
 
 from __future__ import annotations

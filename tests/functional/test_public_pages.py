@@ -39,6 +39,11 @@ PUBLIC_ENDPOINTS = {
     "health.healthz",
     "search.results",
     "search.results_map",
+    "questionnaire.start",
+    "questionnaire.leave",
+    "questionnaire.check",
+    "questionnaire.block",
+    "questionnaire.outcome",
     "static",
 }
 
