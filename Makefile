@@ -13,7 +13,7 @@ export PORTAL_ENV ?= development
 FLASK := $(BIN)/flask --app wsgi
 SOURCES := portal tests wsgi.py
 # Domain packages: no Flask imports, fully typed.
-TYPED := portal/geo portal/datafiles portal/seed portal/search portal/questionnaire
+TYPED := portal/geo portal/datafiles portal/seed portal/search portal/questionnaire portal/contact
 ASSET_SOURCES := $(shell find portal/assets -type f) package.json package-lock.json
 
 .PHONY: help install install-test assets db seed run bench test lint types pytest browser clean

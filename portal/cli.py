@@ -101,3 +101,36 @@ def geocode(address: str) -> None:
         raise click.ClickException("No match for that address. Check it, or enter the postcode instead.")
     source = "cache" if found.from_cache else "OpenStreetMap Nominatim"
     click.echo(f"{found.latitude:.5f}, {found.longitude:.5f}  {found.label}  (from {source})")
+
+
+@portal_cli.command("rotate-contact-keys")
+def rotate_contact_keys() -> None:
+    """Re-encrypt every contact request with the newest key (the first in CONTACT_ENCRYPTION_KEYS)."""
+    from portal.contact.services import rotate_keys
+
+    click.echo(f"Re-encrypted {rotate_keys()} contact requests with the newest key.")
+
+
+@portal_cli.command("purge-contact-requests")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Delete requests closed more than this many days ago (default: CONTACT_RETENTION_DAYS).")
+def purge_contact_requests(days: int | None) -> None:
+    """Delete closed contact requests past their retention period; each deletion is audited by reference."""
+    from portal.contact.services import purge_closed
+
+    click.echo(f"Deleted {purge_closed(days)} closed contact requests.")
+
+
+@portal_cli.command("export-contact-request")
+@click.argument("reference")
+def export_contact_request(reference: str) -> None:
+    """Print everything held about one contact request as JSON, for a subject access request (audited)."""
+    import json
+
+    from portal.contact.services import ContactRequestError, export_request
+
+    try:
+        exported = export_request(reference)
+    except ContactRequestError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(exported, indent=2, ensure_ascii=False))

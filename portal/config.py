@@ -45,6 +45,36 @@ def _development_secret_key(instance_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def _development_contact_keys(instance_dir: Path) -> str:
+    """A Fernet key kept in instance/ so contact requests stay readable across restarts outside production."""
+    from cryptography.fernet import Fernet
+
+    path = instance_dir / "contact_keys"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(Fernet.generate_key().decode("ascii"))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def check_contact_keys(raw: str) -> list[str]:
+    """The contact request encryption keys, newest first, refused when one is not a Fernet key."""
+    from cryptography.fernet import Fernet
+
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            # The key itself is never echoed: it is a secret.
+            raise ConfigError(
+                f"CONTACT_ENCRYPTION_KEYS: key number {position} is not a valid Fernet key (32 url-safe "
+                "base64-encoded bytes). Make one with: python3 -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'"
+            ) from None
+    return keys
+
+
 def _float_setting(environ: dict[str, str], name: str, default: float, minimum: float) -> float:
     raw = environ.get(name)
     if raw is None or raw == "":
@@ -105,6 +135,21 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
     elif not secret_key:
         secret_key = _development_secret_key(instance_dir)
 
+    contact_keys_raw = env.get("CONTACT_ENCRYPTION_KEYS", "").strip()
+    if name == "production" and not contact_keys_raw:
+        raise ConfigError(
+            "CONTACT_ENCRYPTION_KEYS is not set. In production the portal refuses to start without it, "
+            "because families' contact requests are stored encrypted with these keys. Set it to one or more "
+            "Fernet keys separated by commas, newest first (make one with: python3 -c 'from cryptography.fernet "
+            "import Fernet; print(Fernet.generate_key().decode())'), and keep every key still needed to read "
+            "older requests until `flask --app wsgi portal rotate-contact-keys` has been run."
+        )
+    if not contact_keys_raw:
+        contact_keys_raw = _development_contact_keys(instance_dir)
+    contact_keys = check_contact_keys(contact_keys_raw)
+    if not contact_keys:
+        raise ConfigError("CONTACT_ENCRYPTION_KEYS holds no keys: give at least one Fernet key.")
+
     database_url = env.get("DATABASE_URL", "")
     if not database_url:
         instance_dir.mkdir(parents=True, exist_ok=True)
@@ -140,5 +185,15 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "PREFERRED_URL_SCHEME": "https" if name == "production" else "http",
         "TESTING": name == "test",
         "SERVICE_NAME": "Tameside Family Help",
+        # Early Help contact requests (portal/contact): encryption keys newest first, retention, notification.
+        "CONTACT_ENCRYPTION_KEYS": contact_keys,
+        "CONTACT_RETENTION_DAYS": _int_setting(env, "CONTACT_RETENTION_DAYS", 90, 1),
+        # Where new-request notices go. No address is invented here: unset, the notice keeps a placeholder
+        # recipient name and simply waits in the outbox until the inbox is configured.
+        "EARLY_HELP_INBOX": env.get("EARLY_HELP_INBOX", "").strip(),
+        "SMTP_HOST": env.get("SMTP_HOST", "").strip(),
+        "SMTP_PORT": _int_setting(env, "SMTP_PORT", 25, 1),
+        "SMTP_FROM": env.get("SMTP_FROM", "").strip(),
+        "SMTP_TIMEOUT_SECONDS": _float_setting(env, "SMTP_TIMEOUT_SECONDS", 5.0, 0.1),
     }
     return config

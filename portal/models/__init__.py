@@ -1,6 +1,7 @@
 """The portal's tables. Importing this package registers every model with SQLAlchemy."""
 
 from portal.models.contact import Contact, Phone
+from portal.models.contact_request import CONTACT_REQUEST_STATUSES, AuditEvent, ContactRequest, OutboxMessage
 from portal.models.geography import GeocodeCache, Neighbourhood, Postcode, Ward
 from portal.models.location import Accessibility, Address, Location
 from portal.models.organisation import Organization
@@ -16,16 +17,20 @@ from portal.models.service import (
 from portal.models.taxonomy import Attribute, Taxonomy, TaxonomyTerm
 
 __all__ = [
+    "CONTACT_REQUEST_STATUSES",
     "PUBLIC_STATUSES",
     "Accessibility",
     "Address",
     "Attribute",
+    "AuditEvent",
     "Contact",
+    "ContactRequest",
     "GeocodeCache",
     "CostOption",
     "Language",
     "Location",
     "Neighbourhood",
+    "OutboxMessage",
     "Organization",
     "Phone",
     "Postcode",

@@ -1,0 +1,198 @@
+"""Contact request operations: the only code that writes contact requests. Each change is audited.
+
+Personal data exists only in the encrypted payload; logs, audit events and outbox messages carry the
+reference at most.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.contact.audit import events_for, record_event
+from portal.contact.crypto import ContactCipher
+from portal.contact.outbox import INBOX_PLACEHOLDER, SmtpSettings, queue_message, send_message
+from portal.contact.references import new_reference, normalise_reference
+from portal.contact.retention import purge_closed as purge_closed_requests
+from portal.contact.rotation import rotate_payloads
+from portal.extensions import db
+from portal.models.contact_request import ContactRequest, OutboxMessage, utcnow
+
+logger = logging.getLogger(__name__)
+
+# What the form may send. Anything else is refused rather than stored unseen.
+PAYLOAD_FIELDS = frozenset({
+    "name", "phone", "email", "safe_times", "message_allowed", "postcode", "children_ages", "worries", "note",
+})
+PUBLIC_ACTOR = "public:contact-form"
+
+
+class ContactRequestError(ValueError):
+    """The operation cannot be done (unknown request, closed request, bad input)."""
+
+
+def _session() -> Session:
+    """The request's own session (not the scoped proxy), for the Flask-free helpers."""
+    return db.session()
+
+
+def contact_cipher() -> ContactCipher:
+    return ContactCipher(current_app.config["CONTACT_ENCRYPTION_KEYS"])
+
+
+def _smtp_settings() -> SmtpSettings | None:
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        return None
+    return SmtpSettings(host=config["SMTP_HOST"], port=config["SMTP_PORT"],
+                        sender=config.get("SMTP_FROM") or config.get("EARLY_HELP_INBOX", ""),
+                        timeout_seconds=config["SMTP_TIMEOUT_SECONDS"])
+
+
+def _unused_reference() -> str:
+    while True:
+        reference = new_reference()
+        if db.session.scalar(select(ContactRequest.id).where(ContactRequest.reference == reference)) is None:
+            return reference
+
+
+def _by_idempotency_key(key: str) -> ContactRequest | None:
+    return db.session.scalar(select(ContactRequest).where(ContactRequest.idempotency_key == key))
+
+
+def create_request(payload: dict[str, Any], consent_wording_version: str, idempotency_key: str) -> ContactRequest:
+    """Store a request; the same idempotency key returns the request already made, never a second one."""
+    unknown = set(payload) - PAYLOAD_FIELDS
+    if unknown:
+        raise ContactRequestError(f"Unknown contact request fields: {', '.join(sorted(unknown))}.")
+    if not idempotency_key or len(idempotency_key) > 128:
+        raise ContactRequestError("The idempotency key must be 1 to 128 characters.")
+    if not consent_wording_version:
+        raise ContactRequestError("The consent wording version is needed.")
+    existing = _by_idempotency_key(idempotency_key)
+    if existing is not None:
+        return existing
+
+    now = utcnow()
+    contact_request = ContactRequest(
+        reference=_unused_reference(), created_at=now, status="new", consent_wording_version=consent_wording_version,
+        consented_at=now, idempotency_key=idempotency_key, encrypted_payload=contact_cipher().encrypt(payload),
+    )
+    db.session.add(contact_request)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # A double submit raced this one and won: return the request it made.
+        db.session.rollback()
+        existing = _by_idempotency_key(idempotency_key)
+        if existing is None:
+            raise
+        return existing
+    record_event(_session(), PUBLIC_ACTOR, "created", contact_request.id,
+                 detail=f"consent wording {consent_wording_version}")
+    notice = queue_message(
+        _session(),
+        to=current_app.config.get("EARLY_HELP_INBOX") or INBOX_PLACEHOLDER,
+        subject=f"New Early Help contact request {contact_request.reference}",
+        body=(f"A family has asked Early Help to contact them. Reference: {contact_request.reference}.\n"
+              "Sign in to the portal to read the request. No personal details are sent by email."),
+    )
+    db.session.commit()
+    logger.info("contact request %s created", contact_request.reference)
+    if send_message(notice, _smtp_settings()):
+        db.session.commit()
+    return contact_request
+
+
+def _get(request_id: str) -> ContactRequest:
+    contact_request = db.session.get(ContactRequest, request_id)
+    if contact_request is None:
+        raise ContactRequestError("No such contact request.")
+    return contact_request
+
+
+def _get_open(request_id: str) -> ContactRequest:
+    contact_request = _get(request_id)
+    if contact_request.status == "closed":
+        raise ContactRequestError(f"Contact request {contact_request.reference} is closed.")
+    return contact_request
+
+
+def read_request(request_id: str, actor: str) -> dict[str, Any]:
+    """The decrypted personal data; every read is audited."""
+    contact_request = _get(request_id)
+    payload = contact_cipher().decrypt(contact_request.encrypted_payload)
+    record_event(_session(), actor, "read", contact_request.id)
+    db.session.commit()
+    return payload
+
+
+def assign(request_id: str, actor: str, assignee: str) -> ContactRequest:
+    contact_request = _get_open(request_id)
+    contact_request.assigned_to = assignee
+    contact_request.status = "assigned"
+    record_event(_session(), actor, "assigned", contact_request.id, detail=f"assigned to {assignee}")
+    db.session.commit()
+    return contact_request
+
+
+def record_outcome(request_id: str, actor: str, outcome: str) -> ContactRequest:
+    """Staff notes on the outcome. The audit event says only that it changed, since notes may name people."""
+    contact_request = _get_open(request_id)
+    contact_request.outcome = outcome
+    record_event(_session(), actor, "outcome recorded", contact_request.id)
+    db.session.commit()
+    return contact_request
+
+
+def close(request_id: str, actor: str) -> ContactRequest:
+    contact_request = _get_open(request_id)
+    contact_request.status = "closed"
+    contact_request.closed_at = utcnow()
+    record_event(_session(), actor, "closed", contact_request.id)
+    db.session.commit()
+    return contact_request
+
+
+def export_request(reference: str, actor: str = "staff:subject-access-request") -> dict[str, Any]:
+    """Everything held about one request, for a subject access request: the decrypted payload and its audit trail."""
+    contact_request = db.session.scalar(
+        select(ContactRequest).where(ContactRequest.reference == normalise_reference(reference)))
+    if contact_request is None:
+        raise ContactRequestError(f"No contact request with reference {reference}.")
+    payload = contact_cipher().decrypt(contact_request.encrypted_payload)
+    record_event(_session(), actor, "exported", contact_request.id)
+    db.session.commit()
+    return {
+        "reference": contact_request.reference,
+        "created_at": contact_request.created_at.isoformat(),
+        "status": contact_request.status,
+        "assigned_to": contact_request.assigned_to,
+        "outcome": contact_request.outcome,
+        "closed_at": contact_request.closed_at.isoformat() if contact_request.closed_at else None,
+        "consent_wording_version": contact_request.consent_wording_version,
+        "consented_at": contact_request.consented_at.isoformat(),
+        "personal_data": payload,
+        "audit_trail": [
+            {"at": event.at.isoformat(), "actor": event.actor, "action": event.action, "detail": event.detail}
+            for event in events_for(_session(), contact_request.id)
+        ],
+    }
+
+
+def purge_closed(older_than_days: int | None = None) -> int:
+    days = current_app.config["CONTACT_RETENTION_DAYS"] if older_than_days is None else older_than_days
+    return purge_closed_requests(_session(), days)
+
+
+def rotate_keys() -> int:
+    return rotate_payloads(_session(), contact_cipher())
+
+
+def unsent_messages() -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))))
