@@ -188,6 +188,8 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # Early Help contact requests (portal/contact): encryption keys newest first, retention, notification.
         "CONTACT_ENCRYPTION_KEYS": contact_keys,
         "CONTACT_RETENTION_DAYS": _int_setting(env, "CONTACT_RETENTION_DAYS", 90, 1),
+        # How often one client (IP address) may send the contact form, in Flask-Limiter's notation.
+        "CONTACT_RATE_LIMIT": env.get("CONTACT_RATE_LIMIT", "").strip() or "5 per hour",
         # Where new-request notices go. No address is invented here: unset, the notice keeps a placeholder
         # recipient name and simply waits in the outbox until the inbox is configured.
         "EARLY_HELP_INBOX": env.get("EARLY_HELP_INBOX", "").strip(),

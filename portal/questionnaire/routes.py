@@ -5,20 +5,29 @@ Answers are kept only in the session cookie until someone asks to be contacted.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+import hashlib
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from portal.contact.forms import CONSENT_WORDING_VERSION, ContactForm
+from portal.contact.services import create_request
+from portal.extensions import limiter
+from portal.geo.postcodes import normalise_postcode
 from portal.questionnaire.journey import (
+    SESSION_KEY,
     Journey,
     load_journey,
     previous_block,
     route,
     save_journey,
 )
-from portal.questionnaire.model import Block
+from portal.questionnaire.model import Block, Questionnaire
 from portal.questionnaire.pages import (
     answer_rows,
+    answer_text,
     block_url,
     form_values,
     matched_services,
@@ -31,6 +40,13 @@ blueprint = Blueprint("questionnaire", __name__, template_folder="templates", ur
 
 LEAVE_TO = "https://www.bbc.co.uk/weather"
 RESTARTED = "questionnaire-restarted"
+# The contact form: a random token per form (its hash is the request's idempotency key), and the
+# reference kept after the answers are cleared, for the confirmation page.
+CONTACT_TOKEN = "contact_form_token"
+CONTACT_REFERENCE = "contact_reference"
+CONTACT_BLOCK = "contact"
+URGENT_BLOCK = "urgent"
+SHOWN_ANSWERS = ("ages", "worries")
 
 
 def _journey() -> Journey:
@@ -129,3 +145,81 @@ def outcome(outcome_id: str):  # type: ignore[no-untyped-def]
         services=matched_services(block, journey), values=saved_values(block, journey), errors=errors,
         form_errors=bool(errors), back_url=block_url(back) if back else None,
     )
+
+
+def has_concern(questionnaire: Questionnaire, journey: Journey) -> bool:
+    """Whether any answer given is a safety concern (an option marked `concern: true`)."""
+    for answer_id, value in journey.answers.items():
+        concerns = {option.value for option in questionnaire.answer(answer_id).options if option.concern}
+        chosen = value if isinstance(value, tuple) else (value,)
+        if concerns & {str(item) for item in chosen}:
+            return True
+    return False
+
+
+def contact_rate_limit() -> str:
+    return str(current_app.config.get("CONTACT_RATE_LIMIT") or "5 per hour")
+
+
+def _contact_payload(form: ContactForm, journey: Journey) -> dict[str, object]:
+    ages = journey.answers.get("ages")
+    worries = journey.answers.get("worries")
+    return {
+        "name": form.name.data,
+        "phone": form.phone.data or "",
+        "email": form.email.data or "",
+        "safe_times": form.safe_times.data or "",
+        "message_allowed": form.message_allowed.data == "yes",
+        "postcode": normalise_postcode(form.postcode.data or "") or "",
+        "children_ages": [int(age) for age in ages] if isinstance(ages, tuple) else [],
+        "worries": [str(worry) for worry in worries] if isinstance(worries, tuple) else [],
+        "note": form.note.data or "",
+    }
+
+
+@blueprint.route("/outcome/contact", methods=["GET", "POST"])
+@limiter.limit(contact_rate_limit, methods=["POST"])
+def contact():  # type: ignore[no-untyped-def]
+    """The contact form, reached only after consent "yes" and never with a safety concern."""
+    questionnaire = the_questionnaire()
+    journey = _journey()
+    if has_concern(questionnaire, journey):
+        return _go(url_for("questionnaire.outcome", outcome_id=URGENT_BLOCK))
+    block = questionnaire.block(CONTACT_BLOCK)
+    blocks = route(questionnaire, journey)
+    if block not in blocks:
+        return _go(block_url(blocks[-1]))
+    token = session.get(CONTACT_TOKEN)
+    if not isinstance(token, str) or not token:
+        token = session[CONTACT_TOKEN] = secrets.token_urlsafe(32)
+    form = ContactForm()
+    stale = False
+    if request.method == "POST":
+        if form.website.data:
+            # Filled in by a robot: record nothing, and say only thank you.
+            session.pop(CONTACT_REFERENCE, None)
+            return _go(url_for("questionnaire.contact_sent"))
+        stale = form.form_token.data != token
+        if form.validate_on_submit() and not stale:
+            contact_request = create_request(_contact_payload(form, journey), CONSENT_WORDING_VERSION,
+                                             hashlib.sha256(token.encode()).hexdigest())
+            session.pop(SESSION_KEY, None)
+            session.pop(CONTACT_TOKEN, None)
+            session[CONTACT_REFERENCE] = contact_request.reference
+            return _go(url_for("questionnaire.contact_sent"))
+    else:
+        postcode = journey.answers.get("postcode")
+        form.postcode.data = postcode if isinstance(postcode, str) else ""
+    form.form_token.data = token
+    shown = [(questionnaire.answer(answer_id), journey.answers.get(answer_id)) for answer_id in SHOWN_ANSWERS]
+    back = previous_block(questionnaire, journey, block.id)
+    return render_template(
+        "questionnaire/contact.html", block=block, form=form, stale=stale,
+        shown=[(answer, answer_text(answer, value)) for answer, value in shown],
+        back_url=block_url(back) if back else None,
+    )
+
+
+@blueprint.get("/contact/sent")
+def contact_sent():  # type: ignore[no-untyped-def]
+    return render_template("questionnaire/contact_sent.html", reference=session.get(CONTACT_REFERENCE))

@@ -44,6 +44,8 @@ PUBLIC_ENDPOINTS = {
     "questionnaire.check",
     "questionnaire.block",
     "questionnaire.outcome",
+    "questionnaire.contact",  # tested in test_contact_form.py
+    "questionnaire.contact_sent",
     "static",
 }
 
