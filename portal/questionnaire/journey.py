@@ -13,11 +13,8 @@ No Flask imports: the routes pass in the session (any mutable mapping).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from portal.questionnaire.model import Block, Questionnaire
@@ -29,17 +26,6 @@ SESSION_KEY = "questionnaire"
 
 class StaleJourney(ValueError):
     """The saved state does not fit this questionnaire."""
-
-
-@lru_cache(maxsize=8)
-def _file_version(path: Path, size: int, modified: float) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def questionnaire_version(questionnaire: Questionnaire) -> str:
-    """A stamp that changes whenever the questionnaire file changes."""
-    stat = questionnaire.path.stat()
-    return _file_version(questionnaire.path, stat.st_size, stat.st_mtime)
 
 
 @dataclass
@@ -71,7 +57,7 @@ class Journey:
 
 
 def new_journey(questionnaire: Questionnaire) -> Journey:
-    return Journey(version=questionnaire_version(questionnaire))
+    return Journey(version=questionnaire.version)
 
 
 def load_journey(questionnaire: Questionnaire, session: MutableMapping[str, Any]) -> tuple[Journey, bool]:
@@ -91,7 +77,7 @@ def save_journey(journey: Journey, session: MutableMapping[str, Any]) -> None:
 
 
 def _parse(questionnaire: Questionnaire, saved: object) -> Journey:
-    if not isinstance(saved, dict) or saved.get("version") != questionnaire_version(questionnaire):
+    if not isinstance(saved, dict) or saved.get("version") != questionnaire.version:
         raise StaleJourney("another version of the questionnaire")
     answers, completed = saved.get("answers"), saved.get("completed")
     if not isinstance(answers, dict) or not isinstance(completed, list):

@@ -8,6 +8,7 @@ Any problem raises DataFileError naming the file, the block (as the row) and the
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,8 @@ class Questionnaire:
     title: str
     blocks: tuple[Block, ...]
     path: Path
+    # A stamp of the file this was loaded from: sessions saved against another version start again.
+    version: str = ""
 
     @property
     def first_block(self) -> Block:
@@ -120,7 +123,8 @@ def load_questionnaire(path: Path) -> Questionnaire:
     """Read, validate and check a questionnaire file; raise DataFileError if anything is wrong."""
     data = read_yaml(path, "questionnaire")
     blocks = tuple(_block(path, row, raw) for row, raw in enumerate(data["blocks"], start=1))
-    questionnaire = Questionnaire(id=data["id"], title=data["title"], blocks=blocks, path=path)
+    version = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    questionnaire = Questionnaire(id=data["id"], title=data["title"], blocks=blocks, path=path, version=version)
     check_questionnaire(questionnaire)
     return questionnaire
 

@@ -24,7 +24,7 @@ from portal.questionnaire.journey import (
     route,
     save_journey,
 )
-from portal.questionnaire.model import Block, Questionnaire
+from portal.questionnaire.model import Block
 from portal.questionnaire.pages import (
     answer_rows,
     answer_text,
@@ -35,6 +35,7 @@ from portal.questionnaire.pages import (
     the_questionnaire,
 )
 from portal.questionnaire.router import Invalid, step, validate_block
+from portal.questionnaire.safety import raises_concern
 
 blueprint = Blueprint("questionnaire", __name__, template_folder="templates", url_prefix="/questionnaire")
 
@@ -147,16 +148,6 @@ def outcome(outcome_id: str):  # type: ignore[no-untyped-def]
     )
 
 
-def has_concern(questionnaire: Questionnaire, journey: Journey) -> bool:
-    """Whether any answer given is a safety concern (an option marked `concern: true`)."""
-    for answer_id, value in journey.answers.items():
-        concerns = {option.value for option in questionnaire.answer(answer_id).options if option.concern}
-        chosen = value if isinstance(value, tuple) else (value,)
-        if concerns & {str(item) for item in chosen}:
-            return True
-    return False
-
-
 def contact_rate_limit() -> str:
     return str(current_app.config.get("CONTACT_RATE_LIMIT") or "5 per hour")
 
@@ -183,7 +174,7 @@ def contact():  # type: ignore[no-untyped-def]
     """The contact form, reached only after consent "yes" and never with a safety concern."""
     questionnaire = the_questionnaire()
     journey = _journey()
-    if has_concern(questionnaire, journey):
+    if raises_concern(questionnaire, journey.answers):
         return _go(url_for("questionnaire.outcome", outcome_id=URGENT_BLOCK))
     block = questionnaire.block(CONTACT_BLOCK)
     blocks = route(questionnaire, journey)

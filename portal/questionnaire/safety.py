@@ -14,11 +14,12 @@ a test, or start-up, can show exactly which path is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from portal.questionnaire.model import Questionnaire
 from portal.questionnaire.paths import OUTCOME_END, Path
+from portal.questionnaire.rules import AnswerValue
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def _path_problems(
     if screens and not any(block_id in screens for block_id in path.blocks):
         problems.append(f"path never asks the safety questions: {where}")
     for index, block_id in enumerate(path.blocks):
-        if block_id in screens and _raises_concern(path, screens[block_id]):
+        if block_id in screens and _raises_concern(path.answers, screens[block_id]):
             after = path.blocks[index + 1] if index + 1 < len(path.blocks) else "nowhere"
             if after != rules.urgent_block:
                 problems.append(f"a safety concern at '{block_id}' leads to '{after}', not urgent help: {where}")
@@ -91,9 +92,14 @@ def _consent_problems(questionnaire: Questionnaire, path: Path, rules: SafetyRul
     return []
 
 
-def _raises_concern(path: Path, concerns: dict[str, set[str]]) -> bool:
+def raises_concern(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> bool:
+    """Whether any answer given is a safety concern (an option marked `concern: true`)."""
+    return any(_raises_concern(answers, concerns) for concerns in _safety_screens(questionnaire).values())
+
+
+def _raises_concern(answers: Mapping[str, AnswerValue], concerns: dict[str, set[str]]) -> bool:
     for answer_id, values in concerns.items():
-        given = path.answers.get(answer_id)
+        given = answers.get(answer_id)
         chosen = given if isinstance(given, tuple) else (given,)
         if any(value in values for value in chosen):
             return True
