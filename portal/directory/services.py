@@ -23,6 +23,7 @@ from portal.models import (
     TaxonomyTerm,
 )
 from portal.models.schedule import WEEKDAYS
+from portal.models.service import public_services
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -38,23 +39,10 @@ def valid_id(value: str) -> bool:
     return True
 
 
-def _service_query():  # type: ignore[no-untyped-def]
-    return (
-        select(Service)
-        .where(Service.status.in_(PUBLIC_STATUSES))
-        .options(
-            selectinload(Service.attributes),
-            selectinload(Service.cost_options),
-            selectinload(Service.service_areas),
-            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
-        )
-    )
-
-
 def get_public_service(service_id: str) -> Service | None:
     if not valid_id(service_id):
         return None
-    query = _service_query().where(Service.id == service_id).options(
+    query = public_services().where(Service.id == service_id).options(
         selectinload(Service.phones),
         selectinload(Service.languages),
         selectinload(Service.contacts),
@@ -71,7 +59,7 @@ def services_with_term(taxonomy_name: str, code: str) -> Sequence[Service]:
         .where(and_(Attribute.link_entity == "service", TaxonomyTerm.taxonomy == taxonomy_name,
                     TaxonomyTerm.code == code))
     )
-    query = _service_query().where(Service.id.in_(linked)).order_by(Service.name)
+    query = public_services().where(Service.id.in_(linked)).order_by(Service.name)
     return db.session.execute(query).scalars().all()
 
 
@@ -86,7 +74,7 @@ def get_organisation(organisation_id: str) -> Organization | None:
 
 
 def organisation_services(organisation: Organization) -> Sequence[Service]:
-    query = _service_query().where(Service.organization_id == organisation.id).order_by(Service.name)
+    query = public_services().where(Service.organization_id == organisation.id).order_by(Service.name)
     return db.session.execute(query).scalars().all()
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, and_
-from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, Numeric, Select, String, Text, and_, select
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship, selectinload
 
 from portal.extensions import db
 from portal.models._base import id_column
@@ -157,3 +157,24 @@ class Language(db.Model):  # type: ignore[name-defined,misc]
     name: Mapped[str | None] = mapped_column(String(100))
     code: Mapped[str | None] = mapped_column(String(10), index=True)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+def public_services() -> Select[Service]:
+    """The services the public may see, with the parts every listing and search document shows
+    (needs and levels, costs, area, languages, opening times, places with their addresses)."""
+    from portal.models.location import Location
+
+    return (
+        select(Service)
+        .where(Service.status.in_(PUBLIC_STATUSES))
+        .options(
+            selectinload(Service.attributes),
+            selectinload(Service.cost_options),
+            selectinload(Service.service_areas),
+            selectinload(Service.languages),
+            selectinload(Service.schedules),
+            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
+            selectinload(Service.service_at_locations).joinedload(ServiceAtLocation.location)
+            .selectinload(Location.addresses),
+        )
+    )

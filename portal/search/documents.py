@@ -7,12 +7,12 @@ import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY
-from portal.models import PUBLIC_STATUSES, Location, Service, ServiceAtLocation
+from portal.models import Service
 from portal.models.schedule import WEEKDAYS
+from portal.models.service import public_services
 
 ACCESSIBILITY_TAXONOMY = "Tameside accessibility"
 BATCH = 500
@@ -105,19 +105,7 @@ def _document(service: Service) -> ServiceDocument:
 def load_documents(session: Session, ids: Collection[str] | None = None) -> Iterator[ServiceDocument]:
     """Documents for the public services among `ids` (all public services when None)."""
     query = (
-        select(Service)
-        .where(Service.status.in_(PUBLIC_STATUSES))
-        .options(
-            selectinload(Service.attributes),
-            selectinload(Service.cost_options),
-            selectinload(Service.service_areas),
-            selectinload(Service.languages),
-            selectinload(Service.schedules),
-            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
-            # Each place's address too (its town): otherwise one query per place.
-            selectinload(Service.service_at_locations).joinedload(ServiceAtLocation.location)
-            .selectinload(Location.addresses),
-        )
+        public_services()
         .order_by(Service.id)
     )
     if ids is None:
