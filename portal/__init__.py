@@ -25,11 +25,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     setup_vocabularies(app)
     setup_questionnaire(app)
     setup_security(app)
+    setup_access(app)
     setup_templates(app)
     setup_blueprints(app)
     setup_search(app)
     setup_errors(app)
     setup_cli(app)
+    check_access_rules(app)
     return app
 
 
@@ -79,6 +81,21 @@ def setup_security(app: Flask) -> None:
     init_security(app)
 
 
+def setup_access(app: Flask) -> None:
+    """Sessions for signed-in staff (idle timeout first), then the access rule of every route."""
+    from portal.access import init_access
+    from portal.accounts.session import init_sessions
+
+    init_sessions(app)
+    init_access(app)
+
+
+def check_access_rules(app: Flask) -> None:
+    from portal.access import check_every_route_has_a_rule
+
+    check_every_route_has_a_rule(app)
+
+
 def setup_templates(app: Flask) -> None:
     from portal.templating import init_templates
 
@@ -86,6 +103,8 @@ def setup_templates(app: Flask) -> None:
 
 
 def setup_blueprints(app: Flask) -> None:
+    from portal.accounts.admin_routes import blueprint as admin
+    from portal.accounts.routes import blueprint as accounts
     from portal.directory.routes import blueprint as directory
     from portal.health import blueprint as health
     from portal.pages.routes import blueprint as pages
@@ -97,6 +116,8 @@ def setup_blueprints(app: Flask) -> None:
     app.register_blueprint(directory)
     app.register_blueprint(health)
     app.register_blueprint(questionnaire)
+    app.register_blueprint(accounts)
+    app.register_blueprint(admin)
 
 
 def setup_search(app: Flask) -> None:

@@ -197,5 +197,14 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SMTP_PORT": _int_setting(env, "SMTP_PORT", 25, 1),
         "SMTP_FROM": env.get("SMTP_FROM", "").strip(),
         "SMTP_TIMEOUT_SECONDS": _float_setting(env, "SMTP_TIMEOUT_SECONDS", 5.0, 0.1),
+        # Accounts (portal/accounts): idle sign-out, lock-out after repeated failures, link lifetimes.
+        "ACCOUNT_IDLE_MINUTES": _int_setting(env, "ACCOUNT_IDLE_MINUTES", 30, 1),
+        "SIGN_IN_LOCKOUT_ATTEMPTS": _int_setting(env, "SIGN_IN_LOCKOUT_ATTEMPTS", 5, 1),
+        "SIGN_IN_LOCKOUT_MINUTES": _int_setting(env, "SIGN_IN_LOCKOUT_MINUTES", 15, 1),
+        "SIGN_IN_RATE_LIMIT": env.get("SIGN_IN_RATE_LIMIT", "").strip() or "10 per minute; 100 per hour",
+        "INVITATION_DAYS": _int_setting(env, "INVITATION_DAYS", 7, 1),
+        "PASSWORD_RESET_MINUTES": _int_setting(env, "PASSWORD_RESET_MINUTES", 60, 5),
+        # The address links in emails start with, for emails sent by commands (reminders).
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL", "").strip() or "http://127.0.0.1:8000").rstrip("/"),
     }
     return config

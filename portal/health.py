@@ -4,12 +4,14 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from portal.access import public
 from portal.extensions import db, limiter
 
 blueprint = Blueprint("health", __name__)
 
 
 @blueprint.get("/healthz")
+@public
 @limiter.exempt
 def healthz():  # type: ignore[no-untyped-def]
     try:

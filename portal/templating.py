@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask_babel import get_locale, gettext, ngettext
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
+from portal.accounts.navigation import staff_links
 from portal.datafiles.vocabularies import Vocabularies
 from portal.security import csp_nonce
 from portal.urgent import URGENT_CONTACTS
@@ -43,6 +44,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals["miles"] = miles
     app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.globals["staff_links"] = staff_links
 
     @app.context_processor
     def page_context() -> dict[str, Any]:

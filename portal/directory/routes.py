@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
+from portal.access import public
 from portal.directory import services
 from portal.search.maps import map_of_service
 from portal.templating import vocabularies
@@ -12,11 +13,13 @@ blueprint = Blueprint("directory", __name__, template_folder="templates")
 
 
 @blueprint.get("/needs")
+@public
 def needs():  # type: ignore[no-untyped-def]
     return render_template("directory/needs.html", counts=services.need_counts())
 
 
 @blueprint.get("/needs/<slug>")
+@public
 def need(slug: str):  # type: ignore[no-untyped-def]
     selected = vocabularies().needs.get(slug)
     if selected is None:
@@ -25,6 +28,7 @@ def need(slug: str):  # type: ignore[no-untyped-def]
 
 
 @blueprint.get("/services/<service_id>")
+@public
 def service(service_id: str):  # type: ignore[no-untyped-def]
     found = services.get_public_service(service_id)
     if found is None:
@@ -41,6 +45,7 @@ def service(service_id: str):  # type: ignore[no-untyped-def]
 
 
 @blueprint.get("/organisations/<organisation_id>")
+@public
 def organisation(organisation_id: str):  # type: ignore[no-untyped-def]
     found = services.get_organisation(organisation_id)
     if found is None:

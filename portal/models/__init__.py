@@ -1,8 +1,10 @@
 """The portal's tables. Importing this package registers every model with SQLAlchemy."""
 
+from portal.models.account import ROLES, SECOND_FACTOR_ROLES, AccountToken, ManageRequest, UserAccount, UserRole
 from portal.models.contact import Contact, Phone
 from portal.models.contact_request import CONTACT_REQUEST_STATUSES, AuditEvent, ContactRequest, OutboxMessage
 from portal.models.geography import GeocodeCache, Neighbourhood, Postcode, Ward
+from portal.models.listing import LISTING_VERSION_STATUSES, PROBLEM_KINDS, ListingVersion, ProblemReport
 from portal.models.location import Accessibility, Address, Location
 from portal.models.organisation import Organization
 from portal.models.schedule import Schedule
@@ -17,6 +19,16 @@ from portal.models.service import (
 from portal.models.taxonomy import Attribute, Taxonomy, TaxonomyTerm
 
 __all__ = [
+    "LISTING_VERSION_STATUSES",
+    "PROBLEM_KINDS",
+    "ROLES",
+    "SECOND_FACTOR_ROLES",
+    "AccountToken",
+    "ListingVersion",
+    "ManageRequest",
+    "ProblemReport",
+    "UserAccount",
+    "UserRole",
     "CONTACT_REQUEST_STATUSES",
     "PUBLIC_STATUSES",
     "Accessibility",

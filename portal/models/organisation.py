@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -30,5 +31,9 @@ class Organization(db.Model):  # type: ignore[name-defined,misc]
     # Local additions: what sort of body this is, and where the record came from.
     kind: Mapped[str] = mapped_column(String(20), default="vcse")
     data_source: Mapped[str] = mapped_column(String(50), default="")
+    # Safeguarding details for organisations working with children: seen by moderators only.
+    works_with_children: Mapped[bool] = mapped_column(Boolean, default=False)
+    safeguarding_lead: Mapped[str | None] = mapped_column(String(100))
+    safeguarding_policy_date: Mapped[dt.date | None] = mapped_column(Date)
 
     services: Mapped[list[Service]] = relationship(back_populates="organization", order_by="Service.name")

@@ -57,6 +57,8 @@ class Service(db.Model):  # type: ignore[name-defined,misc]
     needs_referral: Mapped[bool] = mapped_column(Boolean, default=False)
     temporarily_closed: Mapped[bool] = mapped_column(Boolean, default=False)
     data_source: Mapped[str] = mapped_column(String(50), default="", index=True)
+    # When the 6-month "is this still correct?" reminder last went to the organisation's editors.
+    freshness_reminder_sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     organization: Mapped[Organization] = relationship(back_populates="services", lazy="joined")
     service_at_locations: Mapped[list[ServiceAtLocation]] = relationship(

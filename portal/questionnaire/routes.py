@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from portal.access import public
 from portal.contact.forms import CONSENT_WORDING_VERSION, ContactForm
 from portal.contact.services import create_request
 from portal.extensions import limiter
@@ -69,6 +70,7 @@ def _go(url: str) -> Response:
 
 
 @blueprint.get("")
+@public
 def start():  # type: ignore[no-untyped-def]
     questionnaire = the_questionnaire()
     journey = _journey()
@@ -77,12 +79,14 @@ def start():  # type: ignore[no-untyped-def]
 
 
 @blueprint.get("/leave")
+@public
 def leave():  # type: ignore[no-untyped-def]
     session.clear()
     return _go(LEAVE_TO)
 
 
 @blueprint.get("/check")
+@public
 def check():  # type: ignore[no-untyped-def]
     questionnaire = the_questionnaire()
     journey = _journey()
@@ -94,6 +98,7 @@ def check():  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/<block_id>", methods=["GET", "POST"])
+@public
 def block(block_id: str):  # type: ignore[no-untyped-def]
     questionnaire = the_questionnaire()
     block = _find(block_id)
@@ -124,6 +129,7 @@ def block(block_id: str):  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/outcome/<outcome_id>", methods=["GET", "POST"])
+@public
 def outcome(outcome_id: str):  # type: ignore[no-untyped-def]
     questionnaire = the_questionnaire()
     block = _find(outcome_id)
@@ -169,6 +175,7 @@ def _contact_payload(form: ContactForm, journey: Journey) -> dict[str, object]:
 
 
 @blueprint.route("/outcome/contact", methods=["GET", "POST"])
+@public
 @limiter.limit(contact_rate_limit, methods=["POST"])
 def contact():  # type: ignore[no-untyped-def]
     """The contact form, reached only after consent "yes" and never with a safety concern."""
@@ -212,5 +219,6 @@ def contact():  # type: ignore[no-untyped-def]
 
 
 @blueprint.get("/contact/sent")
+@public
 def contact_sent():  # type: ignore[no-untyped-def]
     return render_template("questionnaire/contact_sent.html", reference=session.get(CONTACT_REFERENCE))

@@ -6,18 +6,21 @@ import json
 
 from flask import Blueprint, render_template, request
 
+from portal.access import public
 from portal.search import maps, pages
 
 blueprint = Blueprint("search", __name__, template_folder="templates")
 
 
 @blueprint.get("/search")
+@public
 def results():  # type: ignore[no-untyped-def]
     page = pages.run_search(request.args)
     return render_template("search/results.html", **page)
 
 
 @blueprint.get("/search/map")
+@public
 def results_map():  # type: ignore[no-untyped-def]
     page = pages.run_search(request.args)
     page["map"] = maps.map_of_results(page["outcome"])

@@ -1,0 +1,53 @@
+"""Password hashing (argon2id) and the rules a new password must meet. No Flask imports."""
+
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+MINIMUM_LENGTH = 12
+MAXIMUM_LENGTH = 128
+# argon2-cffi's defaults are argon2id with the RFC 9106 low-memory profile.
+_hasher = PasswordHasher()
+# Verified against when no account has the email, so a wrong email takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a real password, only here for even timing")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+@lru_cache(maxsize=4)
+def common_passwords(path: Path) -> frozenset[str]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return frozenset(line.strip().lower() for line in handle if line.strip())
+
+
+def password_problem(password: str, email: str, common_list: Path) -> str | None:
+    """Why this password cannot be used ("too_short", "too_long", "common", "contains_email"), or None."""
+    if len(password) < MINIMUM_LENGTH:
+        return "too_short"
+    if len(password) > MAXIMUM_LENGTH:
+        return "too_long"
+    lowered = password.lower()
+    if lowered in common_passwords(common_list) or len(set(lowered)) < 4:
+        return "common"
+    local_part = email.lower().partition("@")[0]
+    if len(local_part) >= 4 and local_part in lowered:
+        return "contains_email"
+    return None

@@ -1,0 +1,351 @@
+"""Account operations: the only code that writes accounts, links and roles. Every change is audited.
+
+Audit events name accounts by id ("user:<id>"); they never hold passwords, codes, tokens or links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from portal.accounts import totp
+from portal.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from portal.accounts.tokens import hash_token, new_token
+from portal.contact.audit import record_event
+from portal.contact.crypto import ContactCipher
+from portal.extensions import db
+from portal.models.account import ROLES, AccountToken, UserAccount, UserRole
+from portal.models.contact_request import OutboxMessage, utcnow
+from portal.models.organisation import Organization
+from portal.notify import queue, send_queued
+
+SUBJECT_ACCOUNT = "account"
+INVITATION = "invitation"
+PASSWORD_RESET = "password_reset"
+ANONYMOUS = "anonymous"
+
+
+class AccountError(ValueError):
+    """The operation cannot be done; the message is for the person."""
+
+
+class SignIn(enum.Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    outcome: SignIn
+    account: UserAccount | None = None
+    locked_until: dt.datetime | None = None
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def common_password_list() -> Path:
+    return Path(current_app.config["DIRECTORY_DATA_DIR"]) / "security" / "common-passwords.txt.gz"
+
+
+def check_new_password(password: str, email: str) -> str | None:
+    return password_problem(password, email, common_password_list())
+
+
+def data_cipher() -> ContactCipher:
+    """The portal's data keys (CONTACT_ENCRYPTION_KEYS) also protect second-factor secrets."""
+    return ContactCipher(current_app.config["CONTACT_ENCRYPTION_KEYS"])
+
+
+def audit(actor: str, action: str, subject_id: str, detail: str | None = None) -> None:
+    record_event(db.session(), actor, action, subject_id, detail=detail, subject_type=SUBJECT_ACCOUNT)
+
+
+def _organisations(ids: Iterable[str]) -> list[Organization]:
+    return list(db.session.scalars(select(Organization).where(Organization.id.in_(set(ids)))))
+
+
+def account_by_email(email: str) -> UserAccount | None:
+    return db.session.scalar(select(UserAccount).where(UserAccount.email == normalise_email(email)))
+
+
+# Signing in ----------------------------------------------------------------------------------------
+
+def _register_failure(account: UserAccount) -> SignInResult:
+    config = current_app.config
+    account.failed_sign_ins += 1
+    audit(ANONYMOUS, "sign-in failed", account.id, detail=f"attempt {account.failed_sign_ins}")
+    if account.failed_sign_ins >= config["SIGN_IN_LOCKOUT_ATTEMPTS"]:
+        account.locked_until = utcnow() + dt.timedelta(minutes=config["SIGN_IN_LOCKOUT_MINUTES"])
+        account.failed_sign_ins = 0
+        audit(ANONYMOUS, "locked", account.id, detail=f"for {config['SIGN_IN_LOCKOUT_MINUTES']} minutes")
+        db.session.commit()
+        return SignInResult(SignIn.LOCKED, locked_until=account.locked_until)
+    db.session.commit()
+    return SignInResult(SignIn.WRONG)
+
+
+def is_locked(account: UserAccount) -> bool:
+    return account.locked_until is not None and account.locked_until > utcnow()
+
+
+def check_password(email: str, password: str) -> SignInResult:
+    """The first step of signing in. A locked account is refused even with the right password."""
+    account = account_by_email(email)
+    if account is None or not account.active:
+        verify_password(None, password)  # the same work as a real check
+        return SignInResult(SignIn.WRONG)
+    if is_locked(account):
+        return SignInResult(SignIn.LOCKED, locked_until=account.locked_until)
+    if not verify_password(account.password_hash, password):
+        return _register_failure(account)
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    account.failed_sign_ins = 0
+    account.locked_until = None
+    db.session.commit()
+    return SignInResult(SignIn.OK, account=account)
+
+
+def check_second_factor(account: UserAccount, code: str) -> SignInResult:
+    if is_locked(account):
+        return SignInResult(SignIn.LOCKED, locked_until=account.locked_until)
+    if account.totp_secret_encrypted is None:
+        return SignInResult(SignIn.WRONG)
+    secret = data_cipher().decrypt(account.totp_secret_encrypted)["secret"]
+    step = totp.verify(secret, code, account.totp_last_step)
+    if step is None:
+        return _register_failure(account)
+    account.totp_last_step = step
+    account.failed_sign_ins = 0
+    db.session.commit()
+    return SignInResult(SignIn.OK, account=account)
+
+
+def set_up_second_factor(account: UserAccount, secret: str, code: str) -> bool:
+    """Keep the secret once the person has proved their app shows the right code."""
+    step = totp.verify(secret, code, None)
+    if step is None:
+        return False
+    account.totp_secret_encrypted = data_cipher().encrypt({"secret": secret})
+    account.totp_last_step = step
+    audit(account.actor, "second factor set up", account.id)
+    db.session.commit()
+    return True
+
+
+def record_sign_in(account: UserAccount) -> None:
+    audit(account.actor, "signed in", account.id)
+    db.session.commit()
+
+
+def record_sign_out(account: UserAccount) -> None:
+    audit(account.actor, "signed out", account.id)
+    db.session.commit()
+
+
+def sign_out_everywhere(account: UserAccount, actor: str) -> None:
+    account.session_generation += 1
+    audit(actor, "signed out everywhere", account.id)
+    db.session.commit()
+
+
+# Links: invitations and password resets ----------------------------------------------------------------
+
+def _link(endpoint: str, token: str) -> str:
+    return url_for(endpoint, token=token, _external=True)
+
+
+def _new_link_token(purpose: str, email: str, created_by: str, lifetime: dt.timedelta, *,
+                    user_id: str | None = None, roles: Iterable[str] = (),
+                    organisation_ids: Iterable[str] = ()) -> tuple[AccountToken, str]:
+    token, token_hash = new_token()
+    record = AccountToken(purpose=purpose, token_hash=token_hash, email=normalise_email(email), user_id=user_id,
+                          roles=",".join(sorted(roles)), organisation_ids=",".join(sorted(organisation_ids)),
+                          created_by=created_by, expires_at=utcnow() + lifetime)
+    db.session.add(record)
+    db.session.flush()
+    return record, token
+
+
+def find_link(purpose: str, token: str) -> AccountToken | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(AccountToken).where(AccountToken.purpose == purpose,
+                                                        AccountToken.token_hash == hash_token(token)))
+
+
+class LinkState(enum.Enum):
+    USABLE = "usable"
+    EXPIRED = "expired"
+    USED = "used"
+    UNKNOWN = "unknown"
+
+
+def link_state(record: AccountToken | None) -> LinkState:
+    if record is None:
+        return LinkState.UNKNOWN
+    if record.used_at is not None:
+        return LinkState.USED
+    if record.expires_at <= utcnow():
+        return LinkState.EXPIRED
+    return LinkState.USABLE
+
+
+def invite(email: str, roles: Iterable[str], organisation_ids: Iterable[str], inviter: UserAccount) -> OutboxMessage:
+    """Invite someone by email. Moderators may invite editors only; administrators any role."""
+    roles = sorted(set(roles))
+    organisation_ids = sorted(set(organisation_ids))
+    if not roles or set(roles) - set(ROLES):
+        raise AccountError("Select at least one role")
+    if not inviter.has_role("admin") and set(roles) != {"editor"}:
+        raise AccountError("Moderators can only invite organisation editors")
+    if "editor" in roles and not organisation_ids:
+        raise AccountError("Select the organisations this editor will look after")
+    known = set(db.session.scalars(select(Organization.id).where(Organization.id.in_(organisation_ids))))
+    if known != set(organisation_ids):
+        raise AccountError("Select organisations from the list")
+    if account_by_email(email) is not None:
+        raise AccountError("There is already an account with this email address")
+    record, token = _new_link_token(INVITATION, email, inviter.actor,
+                                    dt.timedelta(days=current_app.config["INVITATION_DAYS"]),
+                                    roles=roles, organisation_ids=organisation_ids)
+    audit(inviter.actor, "invited", record.id, detail="roles: " + ", ".join(roles))
+    message = _invitation_email(record, token)
+    db.session.commit()
+    send_queued(message)
+    return message
+
+
+def _invitation_email(record: AccountToken, token: str) -> OutboxMessage:
+    days = current_app.config["INVITATION_DAYS"]
+    return queue(record.email, "You have been invited to Tameside Family Help",
+                 "You have been invited to help keep Tameside Family Help up to date.\n\n"
+                 f"Create your account with this link within {days} days. It works once:\n"
+                 f"{_link('accounts.accept_invitation', token)}\n\n"
+                 "If you were not expecting this, you can ignore this email.")
+
+
+def renew_invitation(record: AccountToken) -> OutboxMessage:
+    """An expired invitation, sent again to the same address with the same roles."""
+    if link_state(record) is not LinkState.EXPIRED:
+        raise AccountError("This invitation cannot be renewed")
+    record.used_at = utcnow()
+    fresh, token = _new_link_token(INVITATION, record.email, record.created_by,
+                                   dt.timedelta(days=current_app.config["INVITATION_DAYS"]),
+                                   roles=record.roles.split(","),
+                                   organisation_ids=[i for i in record.organisation_ids.split(",") if i])
+    audit(ANONYMOUS, "invitation renewed", fresh.id, detail=f"replaces {record.id}")
+    message = _invitation_email(fresh, token)
+    db.session.commit()
+    send_queued(message)
+    return message
+
+
+def accept_invitation(record: AccountToken, display_name: str, password: str) -> UserAccount:
+    if link_state(record) is not LinkState.USABLE:
+        raise AccountError("This invitation link cannot be used")
+    if account_by_email(record.email) is not None:
+        raise AccountError("There is already an account with this email address")
+    account = UserAccount(email=record.email, display_name=display_name.strip(),
+                          password_hash=hash_password(password))
+    account.role_rows = [UserRole(role=role) for role in record.roles.split(",") if role]
+    account.organisations = _organisations(i for i in record.organisation_ids.split(",") if i)
+    db.session.add(account)
+    record.used_at = utcnow()
+    db.session.flush()
+    audit(account.actor, "invitation accepted", account.id, detail="roles: " + record.roles)
+    db.session.commit()
+    return account
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link when there is an active account; say nothing either way."""
+    account = account_by_email(email)
+    if account is None or not account.active:
+        return
+    record, token = _new_link_token(PASSWORD_RESET, account.email, ANONYMOUS,
+                                    dt.timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"]),
+                                    user_id=account.id)
+    audit(ANONYMOUS, "password reset asked for", account.id)
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    message = queue(account.email, "Reset your Tameside Family Help password",
+                    f"Use this link within {minutes} minutes to choose a new password. It works once:\n"
+                    f"{_link('accounts.reset_password', token)}\n\n"
+                    "If you did not ask to reset your password, you can ignore this email: "
+                    "your password has not changed.")
+    db.session.commit()
+    send_queued(message)
+
+
+def reset_password(record: AccountToken, password: str) -> UserAccount:
+    if link_state(record) is not LinkState.USABLE or record.user_id is None:
+        raise AccountError("This link cannot be used")
+    account = db.session.get(UserAccount, record.user_id)
+    if account is None or not account.active:
+        raise AccountError("This link cannot be used")
+    account.password_hash = hash_password(password)
+    account.failed_sign_ins = 0
+    account.locked_until = None
+    account.session_generation += 1  # a new password signs out every other session
+    record.used_at = utcnow()
+    audit(account.actor, "password reset", account.id)
+    db.session.commit()
+    return account
+
+
+# Administration ------------------------------------------------------------------------------------------
+
+def all_accounts() -> list[UserAccount]:
+    return list(db.session.scalars(select(UserAccount).order_by(func.lower(UserAccount.display_name))))
+
+
+def change_access(account: UserAccount, roles: Iterable[str], organisation_ids: Iterable[str], active: bool,
+                  admin: UserAccount) -> None:
+    roles = sorted(set(roles))
+    if set(roles) - set(ROLES):
+        raise AccountError("Select roles from the list")
+    if "editor" in roles and not organisation_ids:
+        raise AccountError("Select the organisations this editor will look after")
+    if account.id == admin.id and ("admin" not in roles or not active):
+        raise AccountError("You cannot remove your own administrator access")
+    organisations = _organisations(organisation_ids)
+    before = (sorted(account.roles), sorted(account.organisation_ids), account.active)
+    account.role_rows = [UserRole(role=role) for role in roles]
+    account.organisations = organisations
+    account.active = active
+    after = (roles, sorted(o.id for o in organisations), active)
+    if before != after:
+        # New access needs a new sign-in (and a second factor where the new roles need one).
+        account.session_generation += 1
+        audit(admin.actor, "access changed", account.id,
+              detail=f"roles: {', '.join(roles) or 'none'}; organisations: {len(organisations)}; "
+                     f"{'active' if active else 'deactivated'}")
+    db.session.commit()
+
+
+def create_account(email: str, display_name: str, password: str, roles: Iterable[str],
+                   organisation_ids: Iterable[str] = (), actor: str = "command-line") -> UserAccount:
+    """For the `create-account` command (the first administrator of a new installation)."""
+    problem = check_new_password(password, email)
+    if problem:
+        raise AccountError(f"The password cannot be used ({problem})")
+    if account_by_email(email) is not None:
+        raise AccountError("There is already an account with this email address")
+    account = UserAccount(email=normalise_email(email), display_name=display_name,
+                          password_hash=hash_password(password))
+    account.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
+    account.organisations = _organisations(organisation_ids)
+    db.session.add(account)
+    db.session.flush()
+    audit(actor, "account created", account.id, detail="roles: " + ", ".join(sorted(set(roles))))
+    db.session.commit()
+    return account

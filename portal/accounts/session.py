@@ -1,0 +1,78 @@
+"""Signed-in sessions: loading the account, the idle timeout, and a new session on every sign-in.
+
+The session's user id is "<account id>:<generation>". Signing out everywhere raises the account's
+generation, so every other session's id stops matching and that session is signed out.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, current_app, flash, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from portal.extensions import db, login_manager
+from portal.models.account import UserAccount
+from portal.models.contact_request import utcnow
+
+LAST_ACTIVE = "last_active"
+SIGNED_OUT_IDLE = "signed-out-idle"
+
+
+def load_account(session_user_id: str) -> UserAccount | None:
+    account_id, _, generation = session_user_id.partition(":")
+    if not account_id or not generation.isdigit():
+        return None
+    account = db.session.get(UserAccount, account_id)
+    if account is None or not account.active or account.session_generation != int(generation):
+        return None
+    return account
+
+
+def start_session(account: UserAccount) -> None:
+    """Sign in with a brand new session: nothing from before sign-in is carried over."""
+    session.clear()
+    login_user(account, remember=False)
+    session[LAST_ACTIVE] = int(time.time())
+    session.permanent = True
+    account.last_sign_in_at = utcnow()
+
+
+def end_session() -> None:
+    logout_user()
+    session.clear()
+
+
+def check_idle() -> None:
+    """Before each request: sign out a session idle for longer than ACCOUNT_IDLE_MINUTES."""
+    if not current_user.is_authenticated:
+        return
+    now = int(time.time())
+    last = session.get(LAST_ACTIVE)
+    limit = current_app.config["ACCOUNT_IDLE_MINUTES"] * 60
+    if not isinstance(last, int) or now - last > limit:
+        end_session()
+        flash(_l("You were signed out because you had not done anything for %(minutes)s minutes.",
+                 minutes=current_app.config["ACCOUNT_IDLE_MINUTES"]), SIGNED_OUT_IDLE)
+        return
+    session[LAST_ACTIVE] = now
+
+
+def init_sessions(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(load_account)
+    login_manager.session_protection = "basic"
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = None  # the access check redirects; the sign-in page explains itself
+
+    @app.before_request
+    def sign_out_when_idle() -> None:
+        check_idle()
+
+    @app.after_request
+    def never_cache_signed_in_pages(response: Response) -> Response:
+        if current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,127 @@
+"""People who sign in: organisation editors, moderators, Early Help staff and administrators.
+
+Families never have accounts. Passwords are argon2id hashes; the TOTP secret is encrypted with the
+portal's data keys. Invitation and password reset links are stored only as SHA-256 hashes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models._base import id_column
+from portal.models.contact_request import utcnow
+from portal.models.organisation import Organization
+
+# What each role is for: editors keep their own organisations' listings current; moderators (the
+# directory team) review changes; Early Help staff handle contact requests; administrators manage people.
+ROLES = ("editor", "moderator", "early_help", "admin")
+# Roles that see families' data or change other people's access must use a second factor (TOTP).
+SECOND_FACTOR_ROLES = frozenset({"moderator", "early_help", "admin"})
+
+organisation_membership = Table(
+    "organisation_membership",
+    db.metadata,
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("organization_id", ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class UserAccount(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "user_account"
+
+    id: Mapped[str] = id_column()
+    # Work email addresses, stored lower-cased; the sign-in name.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Part of every session's user id: raising it signs the account out everywhere.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    totp_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The last accepted TOTP time step, so a code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    organisations: Mapped[list[Organization]] = relationship(
+        secondary=organisation_membership, lazy="selectin", order_by=Organization.name)
+
+    def get_id(self) -> str:
+        """The session's user id: the account id and its session generation (see sign out everywhere)."""
+        return f"{self.id}:{self.session_generation}"
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names this account."""
+        return f"user:{self.id}"
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, *names: str) -> bool:
+        return bool(self.roles.intersection(names))
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return bool(self.roles & SECOND_FACTOR_ROLES)
+
+    @property
+    def organisation_ids(self) -> frozenset[str]:
+        return frozenset(organisation.id for organisation in self.organisations)
+
+
+class UserRole(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "user_role"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class AccountToken(db.Model):  # type: ignore[name-defined,misc]
+    """A single-use link: an invitation to an account, or a password reset. Only the hash is kept."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[str] = id_column()
+    purpose: Mapped[str] = mapped_column(String(20), index=True)  # "invitation" or "password_reset"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    # For invitations: the roles and organisations the new account gets (comma-separated).
+    roles: Mapped[str] = mapped_column(String(100), default="")
+    organisation_ids: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ManageRequest(db.Model):  # type: ignore[name-defined,misc]
+    """"Is this your organisation?": someone asks to manage a listing; a moderator decides.
+
+    The requester's name, email and message are personal data, kept only in `encrypted_payload`.
+    """
+
+    __tablename__ = "manage_request"
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    encrypted_payload: Mapped[bytes] = mapped_column(LargeBinary)
+    decided_by: Mapped[str | None] = mapped_column(String(255))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
