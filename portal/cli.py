@@ -134,3 +134,13 @@ def export_contact_request(reference: str) -> None:
     except ContactRequestError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(exported, indent=2, ensure_ascii=False))
+
+
+def _register_feature_commands() -> None:
+    """Commands that live with their features."""
+    from portal.accounts.commands import register as accounts_commands
+
+    accounts_commands(portal_cli)
+
+
+_register_feature_commands()

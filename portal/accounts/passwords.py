@@ -32,6 +32,15 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
+# For commands and logs; the web forms use their own translated messages.
+PROBLEM_TEXT = {
+    "too_short": f"the password must be at least {MINIMUM_LENGTH} characters long",
+    "too_long": f"the password must be {MAXIMUM_LENGTH} characters or fewer",
+    "common": "the password is too common or too easy to guess",
+    "contains_email": "the password must not contain the email address",
+}
+
+
 @lru_cache(maxsize=4)
 def common_passwords(path: Path) -> frozenset[str]:
     with gzip.open(path, "rt", encoding="utf-8") as handle:

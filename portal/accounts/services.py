@@ -15,7 +15,7 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 
 from portal.accounts import totp
-from portal.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from portal.accounts.passwords import PROBLEM_TEXT, hash_password, needs_rehash, password_problem, verify_password
 from portal.accounts.tokens import hash_token, new_token
 from portal.contact.audit import record_event
 from portal.contact.crypto import ContactCipher
@@ -337,7 +337,7 @@ def create_account(email: str, display_name: str, password: str, roles: Iterable
     """For the `create-account` command (the first administrator of a new installation)."""
     problem = check_new_password(password, email)
     if problem:
-        raise AccountError(f"The password cannot be used ({problem})")
+        raise AccountError(PROBLEM_TEXT[problem].capitalize())
     if account_by_email(email) is not None:
         raise AccountError("There is already an account with this email address")
     account = UserAccount(email=normalise_email(email), display_name=display_name,

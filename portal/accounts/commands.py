@@ -1,0 +1,46 @@
+"""`flask --app wsgi portal create-account`: the first administrator of a new installation (everyone
+else is invited from the site), and `send-outbox`: retry emails that could not be sent."""
+
+from __future__ import annotations
+
+import click
+
+from portal.models.account import ROLES
+
+
+def register(group: click.Group) -> None:
+    group.add_command(create_account_command)
+    group.add_command(send_outbox_command)
+
+
+@click.command("create-account")
+@click.option("--email", required=True, help="Their work email address: the sign-in name.")
+@click.option("--name", "display_name", required=True, help="Their name, as colleagues see it.")
+@click.option("--role", "roles", type=click.Choice(ROLES), multiple=True, required=True,
+              help="A role (repeat for several).")
+@click.option("--organisation", "organisation_ids", multiple=True,
+              help="The id of an organisation an editor looks after (repeat for several).")
+@click.password_option("--password", prompt="Password (at least 12 characters)",
+                       help="Read from the terminal when not given; in scripts, pass it through the environment "
+                            "as PORTAL_ACCOUNT_PASSWORD.", envvar="PORTAL_ACCOUNT_PASSWORD")
+def create_account_command(email: str, display_name: str, roles: tuple[str, ...],
+                           organisation_ids: tuple[str, ...], password: str) -> None:
+    """Create an account. Staff roles set up their security codes the first time they sign in."""
+    from portal.accounts.services import AccountError, create_account
+
+    try:
+        account = create_account(email, display_name, password, roles, organisation_ids)
+    except AccountError as error:
+        raise click.ClickException(f"No account was created. {error}.") from None
+    click.echo(f"Created the account for {account.email} ({', '.join(sorted(account.roles))}).")
+
+
+@click.command("send-outbox")
+def send_outbox_command() -> None:
+    """Send the emails waiting in the outbox (cron-friendly; needs SMTP_HOST)."""
+    from portal.notify import send_outbox, smtp_settings
+
+    if smtp_settings() is None:
+        raise click.ClickException("SMTP_HOST is not set, so nothing can be sent. The messages stay in the outbox.")
+    sent, waiting = send_outbox()
+    click.echo(f"Sent {sent} messages; {waiting} still waiting.")
