@@ -23,7 +23,7 @@ from portal.accounts.forms import (
 )
 from portal.accounts.redirects import safe_next
 from portal.accounts.services import LinkState, SignIn
-from portal.accounts.session import end_session, start_session
+from portal.accounts.session import end_session, new_session, start_session
 from portal.extensions import db, limiter
 from portal.models.account import UserAccount
 
@@ -81,7 +81,7 @@ def sign_in():  # type: ignore[no-untyped-def]
             account = result.account
             if not account.needs_second_factor:
                 return _finish(account, next_url)
-            session.clear()  # nothing from before sign-in is carried into the new session
+            new_session()  # nothing from before sign-in is carried into the new session
             session[PENDING] = {"id": account.id, "generation": account.session_generation, "at": time.time(),
                                 "next": next_url}
             if account.totp_secret_encrypted is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, session
+from flask import Flask, current_app, flash, g, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -31,9 +31,15 @@ def load_account(session_user_id: str) -> UserAccount | None:
     return account
 
 
+def new_session() -> None:
+    """Empty the session, including the form token cached for this request (a new one is made on use)."""
+    session.clear()
+    g.pop("csrf_token", None)
+
+
 def start_session(account: UserAccount) -> None:
     """Sign in with a brand new session: nothing from before sign-in is carried over."""
-    session.clear()
+    new_session()
     login_user(account, remember=False)
     session[LAST_ACTIVE] = int(time.time())
     session.permanent = True
@@ -42,7 +48,7 @@ def start_session(account: UserAccount) -> None:
 
 def end_session() -> None:
     logout_user()
-    session.clear()
+    new_session()
 
 
 def check_idle() -> None:
@@ -69,6 +75,11 @@ def init_sessions(app: Flask) -> None:
 
     @app.before_request
     def sign_out_when_idle() -> None:
+        # The signed-in account and the form token cached in `g` belong to one request and one session.
+        # `g` is normally new for each request, but not when an app context outlives requests (as in
+        # tests with several browsers): start each request clean.
+        g.pop("_login_user", None)
+        g.pop("csrf_token", None)
         check_idle()
 
     @app.after_request
