@@ -11,6 +11,7 @@ from portal.models.account import ROLES
 def register(group: click.Group) -> None:
     group.add_command(create_account_command)
     group.add_command(send_outbox_command)
+    group.add_command(purge_links_command)
 
 
 @click.command("create-account")
@@ -44,3 +45,13 @@ def send_outbox_command() -> None:
         raise click.ClickException("SMTP_HOST is not set, so nothing can be sent. The messages stay in the outbox.")
     sent, waiting = send_outbox()
     click.echo(f"Sent {sent} messages; {waiting} still waiting.")
+
+
+@click.command("purge-account-links")
+@click.option("--days", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Delete invitation and password-reset links used or expired this many days ago.")
+def purge_links_command(days: int) -> None:
+    """Delete old invitation and password-reset links, which hold email addresses (cron-friendly)."""
+    from portal.accounts.services import purge_old_links
+
+    click.echo(f"Deleted {purge_old_links(days)} old invitation and password-reset links.")

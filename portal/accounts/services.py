@@ -302,6 +302,17 @@ def reset_password(record: AccountToken, password: str) -> UserAccount:
     return account
 
 
+def purge_old_links(older_than_days: int = 30) -> int:
+    """Delete invitation and reset links (they hold an email address) used or expired this long ago."""
+    from sqlalchemy import delete, or_
+
+    cutoff = utcnow() - dt.timedelta(days=older_than_days)
+    result = db.session.execute(delete(AccountToken).where(or_(AccountToken.used_at < cutoff,
+                                                               AccountToken.expires_at < cutoff)))
+    db.session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 # Administration ------------------------------------------------------------------------------------------
 
 def all_accounts() -> list[UserAccount]:

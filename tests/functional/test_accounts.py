@@ -377,3 +377,18 @@ def test_passwords_and_codes_never_reach_the_log(app: Flask, client: FlaskClient
     with caplog.at_level("DEBUG"):
         sign_in(client, moderator)
     assert PASSWORD not in caplog.text and moderator.email not in caplog.text
+
+
+def test_old_links_are_purged(app: Flask, client: FlaskClient) -> None:
+    from portal.accounts.services import purge_old_links
+
+    editor = make_account(app, roles=("editor",))
+    post(client, "/sign-in/forgotten-password", {"email": editor.email})
+    assert purge_old_links(30) == 0, "a fresh link stays"
+    record = db.session.scalars(select(AccountToken).where(AccountToken.user_id == editor.id)).one()
+    record.expires_at = utcnow() - dt.timedelta(days=31)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["portal", "purge-account-links", "--days", "30"])
+    assert result.exit_code == 0 and "Deleted 1 old" in result.output
+    db.session.expire_all()
+    assert db.session.scalars(select(AccountToken).where(AccountToken.user_id == editor.id)).first() is None
