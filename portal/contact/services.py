@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from portal.contact.references import new_reference, normalise_reference
 from portal.contact.retention import purge_closed as purge_closed_requests
 from portal.contact.rotation import rotate_payloads
 from portal.extensions import db
+from portal.models.account import UserAccount, UserRole
 from portal.models.contact_request import ContactRequest, OutboxMessage, utcnow
 
 logger = logging.getLogger(__name__)
@@ -30,10 +31,18 @@ PAYLOAD_FIELDS = frozenset({
     "name", "phone", "email", "safe_times", "message_allowed", "postcode", "children_ages", "worries", "note",
 })
 PUBLIC_ACTOR = "public:contact-form"
+STAFF_ROLE = "early_help"
+OUTCOME_MAX = 2000
+# The staff's outcome notes, kept in the encrypted payload next to what the family sent.
+OUTCOME_KEY = "outcome"
 
 
 class ContactRequestError(ValueError):
     """The operation cannot be done (unknown request, closed request, bad input)."""
+
+
+class RequestClosed(ContactRequestError):
+    """The request is closed: nothing about it may change any more."""
 
 
 def _session() -> Session:
@@ -52,6 +61,12 @@ def _smtp_settings() -> SmtpSettings | None:
     return SmtpSettings(host=config["SMTP_HOST"], port=config["SMTP_PORT"],
                         sender=config.get("SMTP_FROM") or config.get("EARLY_HELP_INBOX", ""),
                         timeout_seconds=config["SMTP_TIMEOUT_SECONDS"])
+
+
+def request_link(reference: str) -> str:
+    """The staff page of a request, for the notice email: PUBLIC_BASE_URL, never the Host header a visitor sent."""
+    path = current_app.url_map.bind("").build("early_help.request_page", {"reference": reference})
+    return str(current_app.config["PUBLIC_BASE_URL"]) + path
 
 
 def _unused_reference() -> str:
@@ -100,7 +115,8 @@ def create_request(payload: dict[str, Any], consent_wording_version: str, idempo
         to=current_app.config.get("EARLY_HELP_INBOX") or INBOX_PLACEHOLDER,
         subject=f"New Early Help contact request {contact_request.reference}",
         body=(f"A family has asked Early Help to contact them. Reference: {contact_request.reference}.\n"
-              "Sign in to the portal to read the request. No personal details are sent by email."),
+              f"Sign in to the portal to read the request: {request_link(contact_request.reference)}\n"
+              "No personal details are sent by email."),
     )
     db.session.commit()
     logger.info("contact request %s created", contact_request.reference)
@@ -119,12 +135,13 @@ def _get(request_id: str) -> ContactRequest:
 def _get_open(request_id: str) -> ContactRequest:
     contact_request = _get(request_id)
     if contact_request.status == "closed":
-        raise ContactRequestError(f"Contact request {contact_request.reference} is closed.")
+        raise RequestClosed(f"Contact request {contact_request.reference} is closed.")
     return contact_request
 
 
 def read_request(request_id: str, actor: str) -> dict[str, Any]:
-    """The decrypted personal data; every read is audited."""
+    """The decrypted personal data (with the staff's outcome notes under OUTCOME_KEY, once recorded);
+    every read is audited."""
     contact_request = _get(request_id)
     payload = contact_cipher().decrypt(contact_request.encrypted_payload)
     record_event(_session(), actor, "read", contact_request.id)
@@ -142,12 +159,41 @@ def assign(request_id: str, actor: str, assignee: str) -> ContactRequest:
 
 
 def record_outcome(request_id: str, actor: str, outcome: str) -> ContactRequest:
-    """Staff notes on the outcome. The audit event says only that it changed, since notes may name people."""
+    """Staff notes on the outcome. Notes may name people, so they are encrypted inside the payload (and so
+    rotated and purged with it); the `outcome` column stays empty. The audit event says only that it changed."""
+    if not outcome.strip() or len(outcome) > OUTCOME_MAX:
+        raise ContactRequestError(f"The outcome must be 1 to {OUTCOME_MAX} characters.")
     contact_request = _get_open(request_id)
-    contact_request.outcome = outcome
+    cipher = contact_cipher()
+    payload = cipher.decrypt(contact_request.encrypted_payload)
+    payload[OUTCOME_KEY] = outcome
+    contact_request.encrypted_payload = cipher.encrypt(payload)
+    contact_request.outcome = None
     record_event(_session(), actor, "outcome recorded", contact_request.id)
     db.session.commit()
     return contact_request
+
+
+def early_help_staff() -> list[UserAccount]:
+    """Active accounts with the Early Help role: the people a request can be given to."""
+    return list(db.session.scalars(
+        select(UserAccount).join(UserRole).where(UserRole.role == STAFF_ROLE, UserAccount.active.is_(True))
+        .order_by(func.lower(UserAccount.display_name))))
+
+
+def early_help_staff_member(account_id: str) -> UserAccount | None:
+    account = db.session.get(UserAccount, account_id) if isinstance(account_id, str) and account_id else None
+    if account is None or not account.active or not account.has_role(STAFF_ROLE):
+        return None
+    return account
+
+
+def assign_to_staff(request_id: str, actor: str, account_id: str) -> ContactRequest:
+    """Give the request to an active Early Help staff member; `assigned_to` holds their account id."""
+    _get_open(request_id)
+    if early_help_staff_member(account_id) is None:
+        raise ContactRequestError("Choose a member of the Early Help team.")
+    return assign(request_id, actor, account_id)
 
 
 def close(request_id: str, actor: str) -> ContactRequest:
@@ -166,6 +212,7 @@ def export_request(reference: str, actor: str = "staff:subject-access-request") 
     if contact_request is None:
         raise ContactRequestError(f"No contact request with reference {reference}.")
     payload = contact_cipher().decrypt(contact_request.encrypted_payload)
+    outcome = payload.pop(OUTCOME_KEY, None) or contact_request.outcome
     record_event(_session(), actor, "exported", contact_request.id)
     db.session.commit()
     return {
@@ -173,7 +220,7 @@ def export_request(reference: str, actor: str = "staff:subject-access-request") 
         "created_at": contact_request.created_at.isoformat(),
         "status": contact_request.status,
         "assigned_to": contact_request.assigned_to,
-        "outcome": contact_request.outcome,
+        "outcome": outcome,
         "closed_at": contact_request.closed_at.isoformat() if contact_request.closed_at else None,
         "consent_wording_version": contact_request.consent_wording_version,
         "consented_at": contact_request.consented_at.isoformat(),

@@ -47,10 +47,16 @@ def wait_until_up(url: str, seconds: float = 30) -> None:
 
 
 @pytest.fixture(scope="session")
-def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def portal_environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The served portal's environment: run `flask --app wsgi ...` with it to act on the same database."""
     folder: Path = tmp_path_factory.mktemp("served")
-    environment = dict(os.environ, PORTAL_ENV="development", INSTANCE_DIR=str(folder),
-                       DATABASE_URL=f"sqlite:///{folder / 'portal.db'}", SEARCH_INDEX_DIR=str(folder / "index"))
+    return dict(os.environ, PORTAL_ENV="development", INSTANCE_DIR=str(folder),
+                DATABASE_URL=f"sqlite:///{folder / 'portal.db'}", SEARCH_INDEX_DIR=str(folder / "index"))
+
+
+@pytest.fixture(scope="session")
+def portal_url(portal_environment: dict[str, str]) -> Iterator[str]:
+    environment = portal_environment
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     for command in (["db", "upgrade"], ["portal", "load-data"]):
         subprocess.run(flask + command, cwd=PROJECT_DIR, env=environment, check=True, capture_output=True)
