@@ -27,7 +27,7 @@ from portal.notify import queue, send_queued
 
 SUBJECT_ACCOUNT = "account"
 INVITATION = "invitation"
-PASSWORD_RESET = "password_reset"
+PASSWORD_RESET = "password_reset"  # nosec B105  # the name of a kind of link, not a password
 ANONYMOUS = "anonymous"
 
 
@@ -161,7 +161,8 @@ def sign_out_everywhere(account: UserAccount, actor: str) -> None:
 # Links: invitations and password resets ----------------------------------------------------------------
 
 def _link(endpoint: str, token: str) -> str:
-    return url_for(endpoint, token=token, _external=True)
+    """An emailed link: always PUBLIC_BASE_URL, never the Host header the request happened to carry."""
+    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, token=token)
 
 
 def _new_link_token(purpose: str, email: str, created_by: str, lifetime: dt.timedelta, *,

@@ -254,6 +254,18 @@ def test_an_expired_reset_link_says_so_and_offers_a_new_one(app: Flask, client: 
     assert "This link has expired" in text and "/sign-in/forgotten-password" in text
 
 
+def test_a_reset_link_ignores_a_forged_host_header(app: Flask, client: FlaskClient) -> None:
+    editor = make_account(app, roles=("editor",))
+    forged = {"Host": "evil.example"}
+    page = client.get("/sign-in/forgotten-password", headers=forged).get_data(as_text=True)
+    response = client.post("/sign-in/forgotten-password", headers=forged,
+                           data={"csrf_token": csrf_token(page), "email": editor.email})
+    assert response.status_code == 200
+    db.session.expire_all()
+    body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.to == editor.email)).one()
+    assert "evil.example" not in body and app.config["PUBLIC_BASE_URL"] + "/reset-password/" in body
+
+
 def test_asking_for_a_reset_reveals_nothing_about_accounts(client: FlaskClient) -> None:
     response = post(client, "/sign-in/forgotten-password", {"email": "no-such-person@example.org"})
     assert "If the address belongs to an account" in response.get_data(as_text=True)
