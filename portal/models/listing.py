@@ -17,6 +17,9 @@ from portal.models._base import id_column
 from portal.models.contact_request import utcnow
 
 LISTING_VERSION_STATUSES = ("draft", "pending", "approved", "rejected", "withdrawn")
+# What a version describes: one service's details, or an organisation's own details (its name,
+# contacts and safeguarding details). For an organisation, service_id holds the organisation's id.
+LISTING_VERSION_SUBJECTS = ("service", "organisation")
 PROBLEM_KINDS = ("wrong_details", "closed", "other")
 
 
@@ -28,6 +31,7 @@ class ListingVersion(db.Model):  # type: ignore[name-defined,misc]
     # The service this version describes. For a new service the id is chosen when the draft is made
     # and the service row is created on approval, so this is not a foreign key.
     service_id: Mapped[str] = mapped_column(String(36))
+    subject: Mapped[str] = mapped_column(String(20), default="service", server_default="service")
     organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)

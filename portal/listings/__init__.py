@@ -1,0 +1,1 @@
+"""Organisations keep their own listings current; the directory team moderates the changes."""
