@@ -36,6 +36,7 @@ from portal.listings.snapshots import (
     snapshot_of,
 )
 from portal.models import ListingVersion, Organization, Service
+from portal.models._base import PORTAL_SOURCE
 from portal.models.account import UserAccount, organisation_membership
 from portal.models.contact_request import OutboxMessage, utcnow
 
@@ -126,10 +127,16 @@ def _apply(version: ListingVersion, vocab: Vocabularies) -> str:
         if organisation is None:
             raise ModerationError(_("This organisation is no longer in the directory."))
         apply_organisation_snapshot(organisation, snapshot)
+        organisation.data_source = PORTAL_SOURCE  # the seed loader no longer overwrites it
         return organisation.name
     live = db.session.get(Service, version.service_id)
     service = apply_snapshot(db.session(), live, version.organization_id, snapshot, vocab,
                              service_id=version.service_id)
+    # The organisation now looks after this listing (the seed loader leaves it alone), and a reviewed
+    # change means its details were checked today.
+    service.data_source = PORTAL_SOURCE
+    service.assured_date = utcnow().date()
+    service.freshness_reminder_sent_at = None
     return service.name
 
 

@@ -67,6 +67,7 @@ from portal.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from portal.models._base import PORTAL_SOURCE
 from portal.models.schedule import WEEKDAYS
 
 DAY_NAMES = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
@@ -281,7 +282,7 @@ def _apply_location(session: Session, location: Location | None, organization_id
             and _place_fields_changed(location, place):
         location = None
     if location is None:
-        location = Location(organization_id=organization_id, location_type="physical", data_source="portal")
+        location = Location(organization_id=organization_id, location_type="physical", data_source=PORTAL_SOURCE)
         session.add(location)
     postcode_changed = not location.address or location.address.postal_code != place["postcode"]
     location.name = place.get("name") or None
@@ -312,7 +313,7 @@ def apply_snapshot(session: Session, service: Service | None, organization_id: s
     """Write the snapshot to the live tables (the caller commits). Creates the service when None."""
     if service is None:
         service = Service(id=service_id, organization_id=organization_id, name=snapshot["name"],
-                          description=snapshot.get("description") or "", data_source="portal", status="active")
+                          description=snapshot.get("description") or "", data_source=PORTAL_SOURCE, status="active")
         session.add(service)
         session.flush()
     service.name = snapshot["name"]

@@ -10,6 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 SEED_NAMESPACE = uuid.UUID("6f0f3b4e-6a0e-4e53-9d1f-2f6a8f3c1d10")
 
 
+# `data_source` of records the directory's own people look after: new listings made in the portal, and
+# seeded listings once a moderator has approved an organisation's change to them. The seed loader
+# leaves these alone, so re-running it never undoes an approved edit.
+PORTAL_SOURCE = "portal"
+
+
 def seed_id(kind: str, key: str) -> str:
     """The id a seeded record of `kind` with the stable `key` always has."""
     return str(uuid.uuid5(SEED_NAMESPACE, f"{kind}:{key}"))

@@ -34,6 +34,7 @@ from portal.models import (
     TaxonomyTerm,
     Ward,
 )
+from portal.models._base import PORTAL_SOURCE
 from portal.models.service import utcnow
 from portal.seed.records import SeedPlan
 
@@ -153,13 +154,36 @@ def _stale_service_ids(model: type[Any], keys: list[Any]) -> set[str]:
     return found
 
 
+def _looked_after_by_people(model: type[Any], rows: list[dict[str, Any]],
+                            services: set[str], organisations: set[str]) -> list[dict[str, Any]]:
+    """The rows left for the seed to write: none for a listing people now look after, or its parts."""
+    if model is Organization:
+        return [row for row in rows if row["id"] not in organisations]
+    if model is Service:
+        return [row for row in rows if row["id"] not in services]
+    if model is Attribute:
+        return [row for row in rows if not (row.get("link_entity") == "service" and row.get("link_id") in services)]
+    if "service_id" in model.__table__.c:
+        return [row for row in rows if row.get("service_id") not in services]
+    return rows
+
+
 def write_plan(plan: SeedPlan, sources: tuple[str, ...]) -> SyncReport:
-    """Apply the plan in the current transaction; the caller commits or rolls back."""
+    """Apply the plan in the current transaction; the caller commits or rolls back.
+
+    Seeded listings that an organisation has since changed (with a moderator's approval) have
+    `data_source` PORTAL_SOURCE and are left exactly as they are."""
     report = SyncReport(skipped=dict(plan.skipped))
     taxonomy_ids = [row["id"] for row in plan.rows.get(Taxonomy, [])]
+    kept_services = set(db.session.scalars(select(Service.id).where(Service.data_source == PORTAL_SOURCE)))
+    kept_organisations = set(db.session.scalars(
+        select(Organization.id).where(Organization.data_source == PORTAL_SOURCE)))
+    kept = len([row for row in plan.rows.get(Service, []) if row["id"] in kept_services])
+    if kept:
+        report.skipped["services now looked after by their organisation (left as approved)"] = kept
     wanted: dict[type[Any], set[Any]] = {}
     for model in WRITE_ORDER:
-        rows = plan.rows.get(model, [])
+        rows = _looked_after_by_people(model, plan.rows.get(model, []), kept_services, kept_organisations)
         pk = _primary_key(model)
         counts = report.tables.setdefault(model.__tablename__, TableCounts())
         keys = [row[pk.name] for row in rows]
