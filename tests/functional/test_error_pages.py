@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from portal.access import public
 from tests.conftest import make_app
 
 
@@ -19,6 +20,7 @@ def test_a_server_error_shows_the_friendly_page(tmp_path: Path) -> None:
     app = make_app("sqlite", tmp_path)
 
     @app.get("/boom")
+    @public
     def boom() -> str:
         raise RuntimeError("something broke")
 
