@@ -36,7 +36,8 @@ class Schedule(db.Model):  # type: ignore[name-defined,misc]
     opens_at: Mapped[dt.time | None] = mapped_column(Time)
     closes_at: Mapped[dt.time | None] = mapped_column(Time)
     schedule_link: Mapped[str | None] = mapped_column(String(500))
-    attending_type: Mapped[str | None] = mapped_column(String(50))
+    # Free text in Open Referral UK ("You can attend in person or by video"), so not limited.
+    attending_type: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
 
     @property

@@ -138,6 +138,12 @@ def test_the_sample_with_a_latitude_of_100_is_rejected_and_nothing_is_written(un
     assert totals() == before
 
 
+def test_the_latitude_is_the_only_problem_with_the_full_service_at_location_sample(unchanged: Flask) -> None:
+    """Free-text fields such as schedule.attending_type (72 characters here) are taken whole."""
+    result = run(unchanged, "import", str(sample("hsds-3.0/service_at_location_full.json")), "--approve", "--dry-run")
+    assert "1 errors" in result.output and "latitude" in result.output, result.output
+
+
 def test_an_hsds_1_1_package_is_refused_with_a_clear_message(unchanged: Flask) -> None:
     result = run(unchanged, "import", str(sample("hsds-1.1-datapackage")), "--approve")
     assert result.exit_code != 0 and "HSDS 1.1 data package" in result.output
