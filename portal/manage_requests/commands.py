@@ -17,4 +17,4 @@ def purge_manage_requests_command(days: int | None) -> None:
     """Delete decided requests to manage a listing past their retention period (each deletion audited)."""
     from portal.manage_requests.services import purge_decided
 
-    click.echo(f"Deleted {purge_decided(days)} decided requests to manage a listing.")
+    click.echo(f"Deleted {purge_decided(days)} decided (or long undecided) requests to manage a listing.")

@@ -144,12 +144,20 @@ def reject(request_id: str, moderator: UserAccount, reason: str) -> None:
     send_queued(message)
 
 
+UNDECIDED_DAYS = 90
+
+
 def purge_decided(older_than_days: int | None = None) -> int:
-    """Delete requests decided more than the retention period ago, with the personal data they hold."""
+    """Delete requests decided more than the retention period ago, and requests left undecided for
+    UNDECIDED_DAYS, with the personal data they hold."""
     days = current_app.config["MANAGE_REQUEST_RETENTION_DAYS"] if older_than_days is None else older_than_days
     cutoff = utcnow() - dt.timedelta(days=days)
     query = select(ManageRequest).where(ManageRequest.status.in_(DECIDED), ManageRequest.decided_at <= cutoff)
     expired = list(db.session.scalars(query))
+    # A request nobody decided is not kept for ever either: after UNDECIDED_DAYS it goes too.
+    stale = utcnow() - dt.timedelta(days=max(days, UNDECIDED_DAYS))
+    undecided = select(ManageRequest).where(ManageRequest.status == "pending", ManageRequest.created_at <= stale)
+    expired += list(db.session.scalars(undecided))
     for request in expired:
         _audit("command:purge-manage-requests", "purged", request.id, detail=f"{request.status}, kept {days} days")
         db.session.delete(request)

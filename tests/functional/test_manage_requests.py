@@ -219,26 +219,26 @@ def test_decided_requests_are_purged_after_the_retention_period(app: Flask, orga
     cipher = data_cipher()
     now = utcnow()
     ages = {"old approved": ("approved", 31), "old rejected": ("rejected", 40), "recent": ("rejected", 5),
-            "pending": ("pending", None)}
+            "pending": ("pending", None), "long undecided": ("pending", None)}
     made = {}
     for label, (status, days) in ages.items():
         request = ManageRequest(organization_id=organisation.id, status=status,
                                 encrypted_payload=cipher.encrypt({**DETAILS, "name": label}),
                                 decided_at=now - dt.timedelta(days=days) if days else None,
-                                created_at=now - dt.timedelta(days=60))
+                                created_at=now - dt.timedelta(days=100 if label == "long undecided" else 60))
         db.session.add(request)
         made[label] = request
     db.session.commit()
     ids = {label: request.id for label, request in made.items()}
 
     result = app.test_cli_runner().invoke(args=["portal", "purge-manage-requests"])
-    assert result.exit_code == 0 and "Deleted 2 decided requests" in result.output, result.output
+    assert result.exit_code == 0 and "Deleted 3 decided (or long undecided) requests" in result.output, result.output
     db.session.expire_all()
     left = {request.id for request in requests_for(organisation)}
     assert left == {ids["recent"], ids["pending"]}
     purged = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "purged",
                                                          AuditEvent.subject_type == "manage_request",
                                                          AuditEvent.subject_id.in_(ids.values()))).all()
-    assert {event.subject_id for event in purged} == {ids["old approved"], ids["old rejected"]}
+    assert {event.subject_id for event in purged} == {ids["old approved"], ids["old rejected"], ids["long undecided"]}
     result = app.test_cli_runner().invoke(args=["portal", "purge-manage-requests", "--days", "1"])
-    assert "Deleted 1 decided requests" in result.output
+    assert "Deleted 1 decided (or long undecided) requests" in result.output
