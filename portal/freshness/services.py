@@ -1,5 +1,6 @@
-"""Freshness operations: "still correct", the overdue list and the reminders. Only these write
-`assured_date`, `assurer_email` (the organisation's public address) and `freshness_reminder_sent_at`; each change is audited."""
+"""Freshness operations: "still correct", the overdue list and the reminders. These (and a moderator's
+approval) write `assured_date`, `assurer_email` (the organisation's public address) and
+`freshness_reminder_sent_at`; each change is audited."""
 
 from __future__ import annotations
 
