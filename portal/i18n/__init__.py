@@ -1,0 +1,138 @@
+"""Languages: the URL prefix (/ur/...), the remembered choice, and what every page needs to offer them.
+
+How a language is chosen (README "Languages"):
+- /ur/..., /bn/..., /pl/..., /ar/... serve that language; a path without a prefix is English.
+- Visiting a prefixed page remembers the language in a cookie. /en/... remembers English and
+  redirects to the page without a prefix (the switcher and the "read this page in English" link use it).
+- An unprefixed page (GET) is redirected to the remembered language, or on a first visit (no cookie)
+  to the best language in Accept-Language; English needs no redirect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import Flask, redirect, request, url_for
+from flask_babel import refresh
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from portal.i18n.languages import (
+    COOKIE,
+    COOKIE_MAX_AGE,
+    DEFAULT,
+    LANGUAGES,
+    NATIVE_NAMES,
+    TRANSLATED,
+    best_match,
+    direction,
+)
+from portal.i18n.middleware import LOCALE_KEY, ORIGINAL_ROOT_KEY, LanguagePrefixMiddleware
+
+# Endpoints that are not pages: never redirected to a language.
+NOT_PAGE_BLUEPRINTS = ("api", "oruk_api", "health")
+
+
+def init_i18n(app: Flask) -> None:
+    app.wsgi_app = LanguagePrefixMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+    # Flask-Babel caches the locale on the app context, which tests and CLI commands share between
+    # requests: each request decides its own language.
+    app.before_request(refresh)
+    app.before_request(_choose_language)
+    app.after_request(_remember_language)
+    app.context_processor(_language_context)
+    app.jinja_env.globals["own_words"] = own_words
+    app.jinja_env.globals["url_for"] = url_for_without_prefix_for_assets
+
+
+def url_for_without_prefix_for_assets(endpoint: str, **values: Any) -> str:
+    """Templates' url_for: pages keep the language prefix, static files do not (one cached copy)."""
+    url = url_for(endpoint, **values)
+    if (endpoint == "static" or endpoint.endswith(".static")) and not values.get("_external"):
+        prefixed, root = request.script_root, str(request.environ.get(ORIGINAL_ROOT_KEY, ""))
+        if request.environ.get(LOCALE_KEY) and url.startswith(prefixed + "/"):
+            url = root.rstrip("/") + url[len(prefixed):]
+    return url
+
+
+def own_words() -> Markup:
+    """Attributes for text organisations wrote themselves (in English so far), which is not translated:
+    on a translated page it says which language it is in and finds its own direction. A global, so
+    macros imported without context can use it."""
+    return Markup(' lang="en" dir="auto"') if current_language() != DEFAULT else Markup("")
+
+
+def current_language() -> str:
+    """The language of this request: from its URL prefix, English without one."""
+    return str(request.environ.get(LOCALE_KEY, DEFAULT)) if request else DEFAULT
+
+
+def babel_locale() -> str:
+    """Flask-Babel's locale selector: British English formats (28 April 2025) for English."""
+    code = current_language()
+    return "en_GB" if code == DEFAULT else code
+
+
+def _is_page() -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    endpoint = request.endpoint or ""
+    return endpoint != "static" and request.blueprint not in NOT_PAGE_BLUEPRINTS
+
+
+def _here() -> str:
+    """This page's path and query, without any language prefix."""
+    path = quote(request.path)
+    query = request.query_string.decode("latin-1")
+    return path + ("?" + query if query else "")
+
+
+def language_url(code: str) -> str:
+    """This page in another language. English goes through /en/ so that the choice is remembered."""
+    root = str(request.environ.get(ORIGINAL_ROOT_KEY, request.script_root)).rstrip("/")
+    return f"{root}/{code}{_here()}"
+
+
+def _choose_language() -> Response | None:
+    locale = request.environ.get(LOCALE_KEY)
+    if locale == DEFAULT:
+        if request.method in ("GET", "HEAD"):
+            root = str(request.environ.get(ORIGINAL_ROOT_KEY, "")).rstrip("/")
+            return redirect(root + _here(), code=302)
+        return None
+    if locale or not _is_page():
+        return None
+    wanted = request.cookies.get(COOKIE)
+    if wanted not in LANGUAGES:
+        wanted = best_match(request.headers.get("Accept-Language"))
+    if wanted and wanted != DEFAULT:
+        return redirect(language_url(wanted), code=302)
+    return None
+
+
+def _remember_language(response: Response) -> Response:
+    locale = request.environ.get(LOCALE_KEY)
+    if locale and request.cookies.get(COOKIE) != locale:
+        response.set_cookie(COOKIE, locale, max_age=COOKIE_MAX_AGE, secure=request.is_secure,
+                            httponly=True, samesite="Lax")
+    if not locale and _is_page():
+        response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+def _language_context() -> dict[str, Any]:
+    code = current_language()
+    return {
+        "html_lang": code,
+        "html_dir": direction(code),
+        # GOV.UK's template writes only <html lang="{{ htmlLang }}">: the direction rides along with it.
+        "html_lang_and_dir": Markup('{}" dir="{}').format(code, direction(code)),
+        "translated_language": code in TRANSLATED,
+        "language_links": [
+            {"code": other, "name": NATIVE_NAMES[other], "url": language_url(other), "current": other == code,
+             "dir": direction(other)}
+            for other in LANGUAGES
+        ],
+        "english_url": language_url(DEFAULT),
+    }

@@ -1,0 +1,147 @@
+"""Languages: the /ur/ prefix, the switcher, the remembered choice, Accept-Language, and formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.i18n.middleware import LOCALE_KEY
+from portal.templating import clock, long_date, miles
+from tests.accounts import csrf_token, make_account
+from tests.pages import fetch_page
+
+NATIVE = {"en": "English", "ur": "اردو", "bn": "বাংলা", "pl": "Polski", "ar": "العربية"}
+
+
+def test_english_has_no_prefix_and_offers_every_language_named_in_itself(client: FlaskClient) -> None:
+    page = fetch_page(client, "/")
+    assert page.html["lang"] == "en" and page.html["dir"] == "ltr"
+    switcher = page.find("nav", class_="portal-languages")
+    named = {element["lang"]: element.get_text(strip=True) for element in switcher.find_all(attrs={"lang": True})}
+    assert named == NATIVE
+    assert switcher.find("a", lang="ur")["href"] == "/ur/"
+    assert switcher.find(attrs={"aria-current": "true"})["lang"] == "en"
+    assert page.find(class_="portal-review-notice") is None
+
+
+@pytest.mark.parametrize("code,direction", [("ur", "rtl"), ("ar", "rtl"), ("bn", "ltr"), ("pl", "ltr")])
+def test_a_prefixed_page_is_in_that_language_and_its_links_keep_it(client: FlaskClient, code: str,
+                                                                   direction: str) -> None:
+    page = fetch_page(client, f"/{code}/early-help")
+    assert page.html["lang"] == code and page.html["dir"] == direction
+    assert "Skip to main content" not in page.get_text(), "the page is translated"
+    navigation = [link["href"] for link in page.select(".govuk-service-navigation a")]
+    assert navigation and all(href.startswith(f"/{code}/") for href in navigation)
+    assert page.find("link", rel="stylesheet")["href"] == "/static/css/app.css", "one copy of each asset"
+    notice = page.find(class_="portal-review-notice")
+    assert notice is not None and notice.a["href"] == "/en/early-help" and notice.a["hreflang"] == "en"
+    assert client.get_cookie("language").value == code
+
+
+def test_the_questionnaire_and_vocabularies_are_translated(client: FlaskClient) -> None:
+    page = fetch_page(client, "/ur/questionnaire/who")
+    assert "آپ کس کے لیے مدد تلاش کر رہے ہیں؟" in page.get_text()
+    page = fetch_page(client, "/pl/needs")
+    assert "Przemoc domowa" in page.get_text()
+
+
+def test_organisations_own_words_keep_their_language_on_a_translated_page(client: FlaskClient) -> None:
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Service
+
+    service = db.session.execute(select(Service).where(Service.name == "Ashton Library")).scalar_one()
+    english = fetch_page(client, f"/services/{service.id}")
+    urdu = fetch_page(client, f"/ur/services/{service.id}")
+    assert english.find("p", attrs={"lang": "en"}) is None
+    described = urdu.find_all("p", attrs={"lang": "en", "dir": "auto"})
+    assert described and service.description.split("\n\n")[0].strip() == described[0].get_text(strip=True)
+    languages = urdu.find("h2", string="زبانیں")
+    assert languages is not None
+
+
+def test_choosing_english_remembers_it_and_drops_the_prefix(client: FlaskClient) -> None:
+    client.get("/ur/")
+    response = client.get("/en/search?q=food+bank")
+    assert response.status_code == 302 and response.headers["Location"] == "/search?q=food+bank"
+    assert client.get_cookie("language").value == "en"
+    assert client.get("/search?q=food+bank", headers={"Accept-Language": "ur"}).status_code == 200
+
+
+def test_a_remembered_language_brings_an_unprefixed_link_back_to_it(client: FlaskClient) -> None:
+    client.get("/pl/")
+    response = client.get("/search?q=food+bank")
+    assert response.status_code == 302 and response.headers["Location"] == "/pl/search?q=food+bank"
+
+
+@pytest.mark.parametrize("header,expected", [
+    ("bn-BD,bn;q=0.9,en;q=0.5", "/bn/"), ("en-GB,ur;q=0.8", None), ("fr, ar;q=0.5", "/ar/"), ("de", None),
+])
+def test_a_first_visit_honours_accept_language(client: FlaskClient, header: str, expected: str | None) -> None:
+    response = client.get("/", headers={"Accept-Language": header})
+    if expected:
+        assert response.status_code == 302 and response.headers["Location"] == expected
+    else:
+        assert response.status_code == 200
+    assert "Accept-Language" in response.headers.get("Vary", "")
+
+
+def test_forms_health_and_static_files_are_never_redirected(client: FlaskClient) -> None:
+    headers = {"Accept-Language": "ur"}
+    assert client.get("/healthz", headers=headers).status_code == 200
+    for url, sent in (("/static/css/app.css", headers), ("/ur/static/css/app.css", {})):
+        with client.get(url, headers=sent) as response:
+            assert response.status_code == 200
+    assert client.post("/questionnaire/who", headers=headers).status_code != 302
+
+
+def test_redirects_keep_the_language(client: FlaskClient) -> None:
+    page = client.get("/ur/questionnaire/who").get_data(as_text=True)
+    response = client.post("/ur/questionnaire/who", data={"csrf_token": csrf_token(page), "who": "child"})
+    assert response.status_code == 303 and response.headers["Location"].startswith("/ur/questionnaire/")
+
+
+def test_signing_in_from_a_translated_page_comes_back_to_it(app: Flask, client: FlaskClient) -> None:
+    from portal.extensions import limiter
+
+    limiter.reset()
+    person = make_account(app, roles=("editor",))
+    response = client.get("/ur/account")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/ur/sign-in?next=/ur/account"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    response = client.post("/ur/sign-in", data={"csrf_token": csrf_token(page), "email": person.email,
+                                                "password": person.password, "next": "/ur/account"})
+    assert response.status_code == 303 and response.headers["Location"] == "/ur/account"
+
+
+@pytest.mark.parametrize("code,distance,date,time", [
+    ("en", "1.5 miles", "28 April 2025", "08:30"),
+    ("pl", "1,5 mili", "28 kwietnia 2025", "08:30"),
+    ("ar", "1.5 ميل", "28 أبريل 2025", "8:30 ص"),
+])
+def test_numbers_dates_and_times_follow_the_language(app: Flask, code: str, distance: str, date: str,
+                                                     time: str) -> None:
+    with app.test_request_context("/", environ_overrides={LOCALE_KEY: code}):
+        assert miles(1.52) == distance
+        assert long_date(dt.date(2025, 4, 28)) == date
+        assert clock(dt.time(8, 30)) == time
+
+
+PUBLIC_PAGES = ["/", "/early-help", "/early-help/practitioners", "/urgent-help", "/needs", "/needs/housing",
+                "/accessibility", "/privacy", "/data-sources", "/search?q=food+bank", "/search?q=qqzzxxvv",
+                "/search?q=parenting&age=200", "/search/map?q=library", "/questionnaire", "/questionnaire/who",
+                "/sign-in", "/kiosk", "/shortlist"]
+
+
+@pytest.mark.parametrize("code", ["ur", "bn", "pl", "ar"])
+def test_every_public_page_renders_in_every_language(client: FlaskClient, code: str) -> None:
+    """A translation that breaks a placeholder, or a page that cannot be drawn in a language, fails here."""
+    for path in PUBLIC_PAGES:
+        page = fetch_page(client, f"/{code}{path}")
+        assert page.html["lang"] == code, path
+        assert page.find(class_="portal-review-notice") is not None, path
