@@ -21,7 +21,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
 
     setup_logging(app)
+    setup_proxy(app)
     setup_extensions(app)
+    setup_i18n(app)
     setup_vocabularies(app)
     setup_questionnaire(app)
     setup_security(app)
@@ -41,16 +43,29 @@ def setup_logging(app: Flask) -> None:
     init_request_logging(app)
 
 
+def setup_proxy(app: Flask) -> None:
+    from portal.operations.proxy import init_proxy
+
+    init_proxy(app)
+
+
 def setup_extensions(app: Flask) -> None:
     import portal.models  # noqa: F401  (registers the tables)
     from portal.config import PACKAGE_DIR
     from portal.extensions import babel, csrf, db, limiter, migrate
+    from portal.i18n import babel_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=babel_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+
+
+def setup_i18n(app: Flask) -> None:
+    from portal.i18n import init_i18n
+
+    init_i18n(app)
 
 
 def setup_vocabularies(app: Flask) -> None:
@@ -105,19 +120,45 @@ def setup_templates(app: Flask) -> None:
 def setup_blueprints(app: Flask) -> None:
     from portal.accounts.admin_routes import blueprint as admin
     from portal.accounts.routes import blueprint as accounts
+    from portal.api.routes import blueprint as oruk_api
+    from portal.contact.staff_routes import blueprint as early_help
     from portal.directory.routes import blueprint as directory
+    from portal.freshness.routes import blueprint as freshness
     from portal.health import blueprint as health
+    from portal.kiosk.routes import blueprint as kiosk
+    from portal.listings.moderation_routes import blueprint as moderation
+    from portal.listings.routes import blueprint as listings
+    from portal.manage_requests.routes import blueprint as manage_requests
     from portal.pages.routes import blueprint as pages
     from portal.questionnaire.routes import blueprint as questionnaire
+    from portal.reports.routes import blueprint as reports
     from portal.search.routes import blueprint as search
+    from portal.shortlist.routes import blueprint as shortlist
 
     app.register_blueprint(pages)
     app.register_blueprint(search)
+    app.register_blueprint(shortlist)
     app.register_blueprint(directory)
     app.register_blueprint(health)
+    app.register_blueprint(kiosk)
     app.register_blueprint(questionnaire)
     app.register_blueprint(accounts)
     app.register_blueprint(admin)
+    app.register_blueprint(listings)
+    app.register_blueprint(moderation)
+    app.register_blueprint(freshness)
+    app.register_blueprint(reports)
+    app.register_blueprint(manage_requests)
+    register_oruk_api(app, oruk_api)
+    app.register_blueprint(early_help)
+
+
+def register_oruk_api(app: Flask, blueprint: Any) -> None:
+    """The Open Referral UK API is read-only (GET routes only), so it needs no CSRF token."""
+    from portal.extensions import csrf
+
+    csrf.exempt(blueprint)
+    app.register_blueprint(blueprint)
 
 
 def setup_search(app: Flask) -> None:

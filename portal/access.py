@@ -95,7 +95,9 @@ def enforce(app: Flask) -> Response | None:
         return None
     if not current_user.is_authenticated:
         if request.method in ("GET", "HEAD"):
-            return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")), code=303)
+            # script_root keeps a language prefix (/ur): the person comes back to the page in their language.
+            here = request.script_root + request.full_path.rstrip("?")
+            return redirect(url_for("accounts.sign_in", next=here), code=303)
         abort(401)
     if rule.roles and not current_user.has_role(*rule.roles):
         abort(403)

@@ -139,8 +139,16 @@ def export_contact_request(reference: str) -> None:
 def _register_feature_commands() -> None:
     """Commands that live with their features."""
     from portal.accounts.commands import register as accounts_commands
+    from portal.exchange.commands import register as exchange_commands
+    from portal.freshness.commands import register as freshness_commands
+    from portal.manage_requests.commands import register as manage_requests_commands
+    from portal.operations.commands import register as operations_commands
 
     accounts_commands(portal_cli)
+    exchange_commands(portal_cli)
+    freshness_commands(portal_cli)
+    manage_requests_commands(portal_cli)
+    operations_commands(portal_cli)
 
 
 _register_feature_commands()

@@ -101,6 +101,15 @@ def _int_setting(environ: dict[str, str], name: str, default: int, minimum: int)
     return value
 
 
+def _public_base_url(env: dict[str, str], name: str) -> str:
+    """Where the site is, for links in emails: required in production, so no link points elsewhere."""
+    value = env.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+    if name == "production" and not value.startswith("https://"):
+        raise ConfigError("PUBLIC_BASE_URL must be set in production to the site's https:// address (for example "
+                          "https://familyhelp.tameside.gov.uk): links in emails are built from it.")
+    return value or "http://127.0.0.1:8000"
+
+
 def check_search_backend(backend: str, database_uri: str) -> str:
     """The text search backend, refused when unknown or when it cannot work with the database."""
     if backend not in SEARCH_BACKENDS:
@@ -172,6 +181,13 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "GEOCODING_ENABLED": env.get("GEOCODING_ENABLED", "0").strip().lower() in {"1", "true", "yes"},
         "GEOCODING_USER_AGENT": env.get("GEOCODING_USER_AGENT", "") or "tameside-family-help directory team",
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "") or "memory://",
+        # Redis unreachable: each process goes on enforcing the same limits in its own memory (so with
+        # several processes a client may get a few times its limit), logs "Rate limit storage
+        # unreachable", and goes back to Redis when it answers again. Pages never fail for want of it.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are believed (0: none).
+        "TRUSTED_PROXIES": _int_setting(env, "TRUSTED_PROXIES", 0, 0),
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1} if env.get("REDIS_URL") else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "en_GB",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
@@ -204,7 +220,21 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SIGN_IN_RATE_LIMIT": env.get("SIGN_IN_RATE_LIMIT", "").strip() or "10 per minute; 100 per hour",
         "INVITATION_DAYS": _int_setting(env, "INVITATION_DAYS", 7, 1),
         "PASSWORD_RESET_MINUTES": _int_setting(env, "PASSWORD_RESET_MINUTES", 60, 5),
+        # Freshness (portal/freshness): editors are reminded when a service has not been checked for this many
+        # months; after FRESHNESS_STALE_MONTHS the public page says it may be out of date and search ranks it lower.
+        "FRESHNESS_REMINDER_MONTHS": _int_setting(env, "FRESHNESS_REMINDER_MONTHS", 6, 1),
+        "FRESHNESS_STALE_MONTHS": _int_setting(env, "FRESHNESS_STALE_MONTHS", 12, 1),
+        # The public's "report a problem" and "ask to manage this listing" forms (portal/reports,
+        # portal/manage_requests): how often one client may send them, and how long decided requests are kept.
+        "PROBLEM_REPORT_RATE_LIMIT": env.get("PROBLEM_REPORT_RATE_LIMIT", "").strip() or "10 per hour",
+        "MANAGE_REQUEST_RATE_LIMIT": env.get("MANAGE_REQUEST_RATE_LIMIT", "").strip() or "5 per hour",
+        "MANAGE_REQUEST_RETENTION_DAYS": _int_setting(env, "MANAGE_REQUEST_RETENTION_DAYS", 30, 1),
+        # Kiosk mode (portal/kiosk): KIOSK_MODE=1 makes every page a kiosk page (a dedicated terminal); the
+        # "Are you still there?" prompt after KIOSK_IDLE_SECONDS, a full reset KIOSK_PROMPT_SECONDS later.
+        "KIOSK_MODE": env.get("KIOSK_MODE", "0").strip().lower() in {"1", "true", "yes"},
+        "KIOSK_IDLE_SECONDS": _int_setting(env, "KIOSK_IDLE_SECONDS", 120, 5),
+        "KIOSK_PROMPT_SECONDS": _int_setting(env, "KIOSK_PROMPT_SECONDS", 30, 3),
         # The address links in emails start with, for emails sent by commands (reminders).
-        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL", "").strip() or "http://127.0.0.1:8000").rstrip("/"),
+        "PUBLIC_BASE_URL": _public_base_url(env, name),
     }
     return config

@@ -48,11 +48,9 @@ def init_templates(app: Flask) -> None:
 
     @app.context_processor
     def page_context() -> dict[str, Any]:
-        locale = get_locale()
         return {
             "cspNonce": csp_nonce(),
             "service_name": app.config["SERVICE_NAME"],
-            "html_lang": locale.language if locale else "en",
             "urgent_contacts": URGENT_CONTACTS,
             "vocabularies": vocabularies(),
         }

@@ -27,6 +27,13 @@ BACKENDS = [pytest.param(("sqlite", "whoosh"), id="sqlite")] + ([
 ] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compiled catalogues (.mo) are built, not committed: compile any missing or older than its .po."""
+    from portal.i18n.catalogues import compile_all
+
+    compile_all()
+
+
 def reset_postgresql(url: str) -> None:
     """Empty the test database's public schema, so `upgrade` starts from nothing."""
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))

@@ -21,6 +21,8 @@ STAFF_LINKS: list[StaffLink] = [
     StaffLink("listings.organisations", _l("Your organisations"), frozenset({"editor"})),
     StaffLink("moderation.queue", _l("Changes to review"), frozenset({"moderator"})),
     StaffLink("freshness.overdue", _l("Overdue listings"), frozenset({"moderator"})),
+    StaffLink("reports.open_reports", _l("Problem reports"), frozenset({"editor", "moderator"})),
+    StaffLink("manage_requests.pending", _l("Requests to manage listings"), frozenset({"moderator"})),
     StaffLink("early_help.queue", _l("Contact requests"), frozenset({"early_help"})),
     StaffLink("admin.invite", _l("Invite someone"), frozenset({"admin", "moderator"})),
     StaffLink("admin.users", _l("People"), frozenset({"admin"})),

@@ -30,7 +30,7 @@ from portal.models.account import UserAccount
 blueprint = Blueprint("accounts", __name__, template_folder="templates")
 
 PENDING = "pending_sign_in"
-NEW_SECRET = "new_totp_secret"
+NEW_SECRET = "new_totp_secret"  # nosec B105  # the name of a session key, not a secret
 PENDING_SECONDS = 300
 SIGNED_IN = "signed-in"
 

@@ -520,7 +520,7 @@ def _render(
     Leaflet reads only while loading) are dropped, as are folium's page-wide styles.
     """
     figure = fmap.get_root()
-    assert isinstance(figure, Figure)
+    assert isinstance(figure, Figure)  # nosec B101  # narrows the type: folium's root is always a Figure
     figure.render()  # lets every element add its header, html and script parts
     map_id = fmap.get_name()
 

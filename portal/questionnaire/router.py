@@ -17,17 +17,20 @@ from portal.geo.postcodes import normalise_postcode
 from portal.questionnaire.model import Answer, Block, Questionnaire
 from portal.questionnaire.rules import Answers, AnswerValue
 
-# Error keys and their plain-English messages. Routes pass the message through gettext.
+# Error keys and their plain-English messages. Routes pass the message through gettext; N_ only marks
+# them for extraction (this module has no Flask imports).
+N_ = str
+
 ERROR_MESSAGES = {
-    "choose_one": "Choose one answer.",
-    "choose_at_least_one": "Choose at least one answer.",
-    "unknown_option": "Choose one of the answers shown.",
-    "enter_an_age": "Enter at least one age.",
-    "age_whole_number": "Enter each age as a whole number, like 7.",
-    "age_range": "Enter ages from 0 to 25.",
-    "too_many_ages": "Enter up to 6 ages.",
-    "postcode_format": "Enter a postcode, like OL6 6BH, or leave the box empty.",
-    "enter_postcode": "Enter a postcode, like OL6 6BH.",
+    "choose_one": N_("Choose one answer."),
+    "choose_at_least_one": N_("Choose at least one answer."),
+    "unknown_option": N_("Choose one of the answers shown."),
+    "enter_an_age": N_("Enter at least one age."),
+    "age_whole_number": N_("Enter each age as a whole number, like 7."),
+    "age_range": N_("Enter ages from 0 to 25."),
+    "too_many_ages": N_("Enter up to 6 ages."),
+    "postcode_format": N_("Enter a postcode, like OL6 6BH, or leave the box empty."),
+    "enter_postcode": N_("Enter a postcode, like OL6 6BH."),
 }
 
 

@@ -44,7 +44,7 @@ LEAVE_TO = "https://www.bbc.co.uk/weather"
 RESTARTED = "questionnaire-restarted"
 # The contact form: a random token per form (its hash is the request's idempotency key), and the
 # reference kept after the answers are cleared, for the confirmation page.
-CONTACT_TOKEN = "contact_form_token"
+CONTACT_TOKEN = "contact_form_token"  # nosec B105  # the name of a session key, not a secret
 CONTACT_REFERENCE = "contact_reference"
 CONTACT_BLOCK = "contact"
 URGENT_BLOCK = "urgent"

@@ -24,6 +24,9 @@ class Place:
     longitude: float
     town: str
     neighbourhood: str | None
+    # The organisation asked for the exact address to be hidden: the point is used for distances only,
+    # never drawn on a map.
+    address_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class ServiceDocument:
     open_days: frozenset[str]
     neighbourhoods: frozenset[str]
     last_modified: dt.datetime
+    # When the organisation last confirmed the details (Open Referral's assured_date); None: never.
+    assured_date: dt.date | None = None
 
     def serves_age(self, age: int) -> bool:
         low = self.minimum_age if self.minimum_age is not None else 0
@@ -67,7 +72,7 @@ def _document(service: Service) -> ServiceDocument:
         address = location.address
         if location.latitude is not None and location.longitude is not None:
             places.append(Place(location.latitude, location.longitude, address.city if address else "",
-                                location.neighbourhood))
+                                location.neighbourhood, bool(location.mask_exact_address)))
         for schedule in link.schedules:
             days.update(day for day in (schedule.byday or "").split(",") if day in WEEKDAYS)
     for schedule in service.schedules:
@@ -99,6 +104,7 @@ def _document(service: Service) -> ServiceDocument:
         open_days=frozenset(days),
         neighbourhoods=frozenset(place.neighbourhood for place in places if place.neighbourhood),
         last_modified=service.last_modified,
+        assured_date=service.assured_date,
     )
 
 

@@ -3,11 +3,13 @@ ordering and pages. No Flask here; the route hands in parameters and gets an out
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from portal.freshness.rules import STALE_SEARCH_WEIGHT, may_be_out_of_date
 from portal.geo.distance import Point, bounding_box, haversine_miles, miles_between
 from portal.models.schedule import WEEKDAYS
 from portal.search.documents import ServiceDocument
@@ -160,11 +162,15 @@ def _selected(name: str, params: SearchParams) -> set[str]:
 
 class SearchEngine:
     def __init__(self, store: DocumentStore, text: TextBackend, understanding: Understanding,
-                 dimensions: FacetDimensions) -> None:
+                 dimensions: FacetDimensions, stale_months: int = 12,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
         self.store = store
         self.text = text
         self.understanding = understanding
         self.dimensions = dimensions
+        # Services not checked for this many months rank below otherwise equal ones (see _order).
+        self.stale_months = stale_months
+        self.today = today
 
     def facet_options(self) -> dict[str, tuple[str, ...]]:
         return {
@@ -212,7 +218,7 @@ class SearchEngine:
             masks.append((result, mask))
         outcome.facets = self._facets(masks, names, full, params)
         matches = [result for result, mask in masks if mask == full]
-        self._order(matches, params, bool(params.q), centre is not None)
+        self._order(matches, params, bool(params.q), centre is not None, self._stale_test())
         outcome.matches = matches
         outcome.total = len(matches)
         outcome.pages = max(1, math.ceil(len(matches) / PAGE_SIZE))
@@ -266,17 +272,32 @@ class SearchEngine:
             facets[name] = [FacetValue(value, counts[value], value in selected) for value in options]
         return facets
 
+    def _stale_test(self) -> Callable[[ServiceDocument], bool]:
+        """Whether a service may be out of date: last checked `stale_months` months ago or more."""
+        today = self.today()
+        return lambda document: may_be_out_of_date(document.assured_date, today, self.stale_months)
+
     @staticmethod
-    def _order(matches: list[Result], params: SearchParams, has_text: bool, has_centre: bool) -> None:
+    def _order(matches: list[Result], params: SearchParams, has_text: bool, has_centre: bool,
+               stale: Callable[[ServiceDocument], bool] = lambda document: False) -> None:
+        """Services that may be out of date rank lower: their text score counts STALE_SEARCH_WEIGHT as
+        much, and where there is no score they come after fresh ones at the same distance (or, with no
+        search words and no place, after every fresh one). Sorting by distance keeps to distance."""
         far = float("inf")
+
+        def weight(result: Result) -> float:
+            return STALE_SEARCH_WEIGHT if stale(result.document) else 1.0
+
         if params.sort == "distance" and has_centre:
-            matches.sort(key=lambda r: (r.distance if r.distance is not None else far, -r.score, r.document.name))
+            matches.sort(key=lambda r: (r.distance if r.distance is not None else far, -r.score * weight(r),
+                                        r.document.name))
         elif has_text and has_centre:
             # Best match, with nearer places ahead of equally good ones further away.
-            matches.sort(key=lambda r: (-r.score * proximity(r.distance), r.document.name))
+            matches.sort(key=lambda r: (-r.score * weight(r) * proximity(r.distance), r.document.name))
         elif has_text:
-            matches.sort(key=lambda r: (-r.score, r.document.name))
+            matches.sort(key=lambda r: (-r.score * weight(r), r.document.name))
         elif has_centre:
-            matches.sort(key=lambda r: (r.distance if r.distance is not None else far, r.document.name))
+            matches.sort(key=lambda r: (r.distance if r.distance is not None else far, -weight(r),
+                                        r.document.name))
         else:
-            matches.sort(key=lambda r: r.document.name.lower())
+            matches.sort(key=lambda r: (-weight(r), r.document.name.lower()))

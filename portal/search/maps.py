@@ -37,6 +37,8 @@ def map_of_results(outcome: SearchOutcome | None) -> RenderedMap:
     for result in (outcome.matches if outcome is not None else []):
         url = url_for("directory.service", service_id=result.document.id)
         for place in result.document.places:
+            if place.address_hidden:
+                continue
             points.append(MapPoint(result.document.id, result.document.name, url, place.latitude, place.longitude,
                                    result.document.organisation))
     return results_map(points, current_app.extensions["ward_boundaries"], _neighbourhood_of_ward(), labels())

@@ -96,14 +96,14 @@ ranked AS (
 best AS (SELECT service_id, score FROM ranked ORDER BY score DESC, service_id LIMIT {TEXT_MATCH_LIMIT})
 SELECT (SELECT json_agg(json_build_array(word, correction, term) ORDER BY ord) FROM terms) AS words,
        (SELECT json_object_agg(service_id, score) FROM best) AS scores
-""")
+""")  # nosec B608  # built from constant fragments only; every value is a bound parameter
 
 _HIGHLIGHTS = text(f"""
 WITH search AS ({_QUERY_FROM_TERMS.format(terms="unnest(CAST(:terms AS text[])) AS t(term)")})
 SELECT d.service_id, ts_headline('english', d.body, search.query, :options) AS snippet
 FROM search_document AS d CROSS JOIN search
 WHERE d.service_id = ANY(CAST(:ids AS text[])) AND d.document @@ search.query
-""")
+""")  # nosec B608  # built from constant fragments only; every value is a bound parameter
 
 # Rows built from parallel arrays: one statement for any number of documents. Only services that
 # still exist are written (a service deleted meanwhile has nothing to index).
@@ -132,7 +132,7 @@ _UPSERT = text(f"""
         body = EXCLUDED.body, need_slugs = EXCLUDED.need_slugs, document = EXCLUDED.document,
         modified = EXCLUDED.modified
     WHERE search_document.modified IS DISTINCT FROM EXCLUDED.modified
-""")
+""")  # nosec B608  # built from constant fragments only; every value is a bound parameter
 _ADD_WORDS = text("""
     INSERT INTO search_word (word) SELECT DISTINCT unnest(CAST(:words AS text[])) ON CONFLICT DO NOTHING
 """)

@@ -39,7 +39,7 @@ def init_search(app) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
         app.extensions["search"] = SearchService(
             db.engine, app.config["SEARCH_INDEX_DIR"], vocab, synonyms, app.config["SEARCH_SYNC_SECONDS"],
-            app.config.get("SEARCH_BACKEND", "whoosh"),
+            app.config.get("SEARCH_BACKEND", "whoosh"), app.config.get("FRESHNESS_STALE_MONTHS", 12),
         )
     register(db.session)
     boundaries = app.config["DIRECTORY_DATA_DIR"] / "sources" / "tameside_wards.geojson"

@@ -21,6 +21,8 @@ from portal.geo.distance import Point
 from portal.models import PUBLIC_STATUSES, Service
 from portal.search.documents import ServiceDocument, load_documents
 from portal.search.engine import FacetDimensions, SearchEngine, SearchOutcome, TextBackend
+from portal.search.fallback import DatabaseTextSearch, ResilientTextIndex
+from portal.search.index_repair import check_and_repair
 from portal.search.params import SearchParams
 from portal.search.store import DocumentStore
 from portal.search.synonyms import Synonyms
@@ -30,6 +32,9 @@ logger = logging.getLogger("portal.search")
 FULL_CHECK_SECONDS = 60.0
 # Recent searches kept per process; any change to any service makes every entry stale.
 OUTCOME_CACHE_SIZE = 256
+# A missing Whoosh index is built before the first search answers when the directory is this small
+# (a second or two); a larger one is built in the background while the database answers searches.
+SYNC_REBUILD_LIMIT = 2000
 
 
 @dataclass
@@ -73,7 +78,7 @@ def make_text_index(backend: str, engine: Engine, index_dir: Path, words: dict[s
 
 class SearchService:
     def __init__(self, engine: Engine, index_dir: Path, vocab: Vocabularies, synonyms: Synonyms,
-                 sync_seconds: float = 2.0, backend: str = "whoosh") -> None:
+                 sync_seconds: float = 2.0, backend: str = "whoosh", stale_months: int = 12) -> None:
         self.database = engine
         self.vocab = vocab
         self.synonyms = synonyms
@@ -85,7 +90,30 @@ class SearchService:
         self._full_checked = 0.0
         self._outcomes: OrderedDict[tuple[object, ...], SearchOutcome] = OrderedDict()
         self._lock = threading.RLock()
-        self.engine = SearchEngine(self.store, self.index, synonyms, self._dimensions())
+        self.sync_rebuild_limit = SYNC_REBUILD_LIMIT
+        self.resilient: ResilientTextIndex | None = None
+        text: TextBackend = self.index
+        if isinstance(self.index, WhooshIndex):
+            check_and_repair(self.index)
+            self.resilient = ResilientTextIndex(
+                self.index, DatabaseTextSearch(engine, self._need_slugs_of), self._documents_after_rebuild,
+                self.reconcile)
+            text = self.resilient
+        self.engine = SearchEngine(self.store, text, synonyms, self._dimensions(), stale_months)
+
+    def _need_slugs_of(self, service_id: str) -> Iterable[str]:
+        document = self.store.get(service_id)
+        return document.need_slugs if document is not None else ()
+
+    def _documents_after_rebuild(self) -> list[ServiceDocument]:
+        """For a background rebuild: this process's documents (kept in step with the database)."""
+        return list(self.store.all())
+
+    def reconcile(self) -> None:
+        """After a background rebuild: write into the index any change made while it was being built."""
+        with self._lock:
+            documents = list(self.store.all())
+        self.index.write(documents, [], only_newer=True)
 
     def _dimensions(self) -> FacetDimensions:
         return FacetDimensions(
@@ -110,7 +138,10 @@ class SearchService:
                     self.store.replace_all(load_documents(session))
                 self._checked = self._full_checked = time.monotonic()
             if not self.index.exists():
-                self.index.rebuild_if_missing(self.store.all())
+                if self.resilient is not None and len(self.store) > self.sync_rebuild_limit:
+                    self.resilient.rebuild_in_background()
+                else:
+                    self.index.rebuild_if_missing(self.store.all())
 
     @staticmethod
     def _newest_change(session: Session) -> dt.datetime | None:
@@ -189,6 +220,7 @@ class SearchService:
             params.free, params.day, params.language, params.accessibility, params.neighbourhood,
             params.self_referral, params.sort, params.page,
             (round(centre.latitude, 5), round(centre.longitude, 5)) if centre else None,
+            self.engine.today(),  # which services may be out of date changes with the date
         )
         with self._lock:
             cached = self._outcomes.get(key)

@@ -40,6 +40,9 @@ TEXT_MATCH_LIMIT = 1000
 MATCH_CACHE_SIZE = 512
 SNIPPET_CACHE_SIZE = 20_000
 INDEX_NAME = "services"
+# In a generation being built: the builder's process id, so a start-up check can tell a build in
+# progress from one whose process was killed (portal.search.index_repair).
+BUILDER_FILE = "building.pid"
 # Memory for sorting postings during a rebuild. Beyond it Whoosh spills sorted runs to temporary
 # files and merges them, which made a 10,000-service rebuild take 60% longer; 512 MB holds about
 # 10,000 services' postings (the rebuilding process peaks at about 600 MB).
@@ -120,7 +123,10 @@ class WhooshIndex:
         return self.root / "generations"
 
     def exists(self) -> bool:
-        return self.current_link.exists() and whoosh_index.exists_in(self.current_link, INDEX_NAME)
+        try:
+            return self.current_link.exists() and whoosh_index.exists_in(self.current_link, INDEX_NAME)
+        except Exception:  # an index that cannot even be opened counts as missing (see index_repair)
+            return False
 
     @contextmanager
     def write_lock(self) -> Iterator[None]:
@@ -155,6 +161,7 @@ class WhooshIndex:
         self.generations.mkdir(parents=True, exist_ok=True)
         target = self.generations / f"g{time.time_ns()}"
         target.mkdir()
+        (target / BUILDER_FILE).write_text(str(os.getpid()))
         built = whoosh_index.create_in(target, make_schema(), indexname=INDEX_NAME)
         count = 0
         writer = built.writer(limitmb=REBUILD_POOL_MB // REBUILD_PROCS, procs=REBUILD_PROCS,
@@ -169,6 +176,7 @@ class WhooshIndex:
             shutil.rmtree(target, ignore_errors=True)
             raise
         self._write_marker(target, count)
+        (target / BUILDER_FILE).unlink(missing_ok=True)
         with self.write_lock():
             self._swap(target)
         self._prune()

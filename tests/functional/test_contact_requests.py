@@ -230,7 +230,7 @@ def test_no_personal_data_is_logged(contact_app: Flask, caplog: pytest.LogCaptur
 
 
 def test_production_refuses_to_start_without_contact_keys() -> None:
-    settings = {"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40}
+    settings = {"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40, "PUBLIC_BASE_URL": "https://example.org"}
     with pytest.raises(ConfigError, match="CONTACT_ENCRYPTION_KEYS is not set"):
         load_config(settings)
     with pytest.raises(ConfigError, match="key number 2 is not a valid Fernet key"):

@@ -22,6 +22,19 @@ def test_production_refuses_a_short_secret_key() -> None:
         load_config({"PORTAL_ENV": "production", "SECRET_KEY": "short"})
 
 
+def test_production_needs_the_public_address_for_links_in_emails() -> None:
+    from cryptography.fernet import Fernet
+
+    settings = {"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40,
+                "CONTACT_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL must be set in production"):
+        load_config(settings)
+    with pytest.raises(ConfigError, match="https://"):
+        load_config({**settings, "PUBLIC_BASE_URL": "http://familyhelp.example"})
+    assert load_config({**settings, "PUBLIC_BASE_URL": "https://familyhelp.example/"})["PUBLIC_BASE_URL"] == (
+        "https://familyhelp.example")
+
+
 def test_an_unknown_environment_is_refused() -> None:
     with pytest.raises(ConfigError, match="PORTAL_ENV must be one of"):
         load_config({"PORTAL_ENV": "staging"})

@@ -3,3 +3,4 @@
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
 
 initAll();
+import "./print.js";
