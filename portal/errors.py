@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -20,9 +20,19 @@ def render_error(status: int) -> tuple[str, int]:
     return render_template(template, status=status), status
 
 
+def api_error(status: int, message: str) -> Response:
+    """Errors under /api/ (an unknown address, say) answer JSON, as the API itself does."""
+    response = jsonify({"status": status, "message": message})
+    response.status_code = status
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def init_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        if request.path.startswith("/api/"):
+            return api_error(error.code or 500, error.description or error.name)
         if error.code == 405:
             return render_error(404) if request.method == "GET" else (error.get_response())
         return render_error(error.code or 500)

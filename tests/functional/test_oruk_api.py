@@ -225,3 +225,9 @@ def test_a_hidden_address_is_never_published(client: FlaskClient) -> None:
     finally:
         place.mask_exact_address = False
         db.session.commit()
+
+
+def test_an_unknown_address_under_the_api_answers_json(client: FlaskClient) -> None:
+    for url in ("/api/oruk/no-such-thing", "/api/oruk/services/x/y", "/api/elsewhere"):
+        body = get_json(client, url, status=404)
+        assert body["status"] == 404 and body["message"], url
