@@ -14,15 +14,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal import notify
 from portal.contact.audit import events_for, record_event
 from portal.contact.crypto import ContactCipher
-from portal.contact.outbox import INBOX_PLACEHOLDER, SmtpSettings, queue_message, send_message
+from portal.contact.outbox import INBOX_PLACEHOLDER
 from portal.contact.references import new_reference, normalise_reference
 from portal.contact.retention import purge_closed as purge_closed_requests
 from portal.contact.rotation import rotate_payloads
 from portal.extensions import db
 from portal.models.account import UserAccount, UserRole
-from portal.models.contact_request import ContactRequest, OutboxMessage, utcnow
+from portal.models.contact_request import ContactRequest, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -52,15 +53,6 @@ def _session() -> Session:
 
 def contact_cipher() -> ContactCipher:
     return ContactCipher(current_app.config["CONTACT_ENCRYPTION_KEYS"])
-
-
-def _smtp_settings() -> SmtpSettings | None:
-    config = current_app.config
-    if not config.get("SMTP_HOST"):
-        return None
-    return SmtpSettings(host=config["SMTP_HOST"], port=config["SMTP_PORT"],
-                        sender=config.get("SMTP_FROM") or config.get("EARLY_HELP_INBOX", ""),
-                        timeout_seconds=config["SMTP_TIMEOUT_SECONDS"])
 
 
 def request_link(reference: str) -> str:
@@ -110,8 +102,7 @@ def create_request(payload: dict[str, Any], consent_wording_version: str, idempo
         return existing
     record_event(_session(), PUBLIC_ACTOR, "created", contact_request.id,
                  detail=f"consent wording {consent_wording_version}")
-    notice = queue_message(
-        _session(),
+    notice = notify.queue(
         to=current_app.config.get("EARLY_HELP_INBOX") or INBOX_PLACEHOLDER,
         subject=f"New Early Help contact request {contact_request.reference}",
         body=(f"A family has asked Early Help to contact them. Reference: {contact_request.reference}.\n"
@@ -120,8 +111,7 @@ def create_request(payload: dict[str, Any], consent_wording_version: str, idempo
     )
     db.session.commit()
     logger.info("contact request %s created", contact_request.reference)
-    if send_message(notice, _smtp_settings()):
-        db.session.commit()
+    notify.send_queued(notice)
     return contact_request
 
 
@@ -239,7 +229,3 @@ def purge_closed(older_than_days: int | None = None) -> int:
 
 def rotate_keys() -> int:
     return rotate_payloads(_session(), contact_cipher())
-
-
-def unsent_messages() -> list[OutboxMessage]:
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))))
