@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,31 +47,45 @@ def wait_until_up(url: str, seconds: float = 30) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+def served_environment(folder: Path, **settings: str) -> dict[str, str]:
+    """A portal's environment of its own in `folder`, on a free port (PORT), whose emailed links
+    (PUBLIC_BASE_URL) lead back to it."""
+    port = free_port()
+    return dict(os.environ, PORTAL_ENV="development", INSTANCE_DIR=str(folder),
+                DATABASE_URL=f"sqlite:///{folder / 'portal.db'}", SEARCH_INDEX_DIR=str(folder / "index"),
+                PORT=str(port), PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", **settings)
+
+
+@contextmanager
+def serve(environment: dict[str, str]) -> Iterator[str]:
+    """Migrate and load the seed data, then serve with gunicorn as `make run` does; yields the address."""
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    for command in (["db", "upgrade"], ["portal", "load-data"]):
+        subprocess.run(flask + command, cwd=PROJECT_DIR, env=environment, check=True, capture_output=True)
+    address = environment["PUBLIC_BASE_URL"]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{environment['PORT']}", "--workers", "2",
+         "wsgi:app"],
+        cwd=PROJECT_DIR, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(f"{address}/healthz")
+        yield address
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def portal_environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The served portal's environment: run `flask --app wsgi ...` with it to act on the same database."""
-    folder: Path = tmp_path_factory.mktemp("served")
-    return dict(os.environ, PORTAL_ENV="development", INSTANCE_DIR=str(folder),
-                DATABASE_URL=f"sqlite:///{folder / 'portal.db'}", SEARCH_INDEX_DIR=str(folder / "index"))
+    return served_environment(tmp_path_factory.mktemp("served"))
 
 
 @pytest.fixture(scope="session")
 def portal_url(portal_environment: dict[str, str]) -> Iterator[str]:
-    environment = portal_environment
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for command in (["db", "upgrade"], ["portal", "load-data"]):
-        subprocess.run(flask + command, cwd=PROJECT_DIR, env=environment, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
-        cwd=PROJECT_DIR, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/healthz")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serve(portal_environment) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")

@@ -5,17 +5,12 @@ prints on one page with a QR code that decodes to a link opening the same list."
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from portal.config import PROJECT_DIR
-from tests.browser.conftest import free_port, wait_until_up
+from tests.browser.conftest import serve, served_environment
 
 pytestmark = pytest.mark.browser
 IDLE_SECONDS = 5
@@ -25,24 +20,10 @@ PROMPT_SECONDS = 3
 @pytest.fixture(scope="module")
 def kiosk_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The portal served by gunicorn, as portal_url, with a short kiosk idle time."""
-    folder: Path = tmp_path_factory.mktemp("kiosk")
-    environment = dict(os.environ, PORTAL_ENV="development", INSTANCE_DIR=str(folder),
-                       DATABASE_URL=f"sqlite:///{folder / 'portal.db'}", SEARCH_INDEX_DIR=str(folder / "index"),
-                       KIOSK_IDLE_SECONDS=str(IDLE_SECONDS), KIOSK_PROMPT_SECONDS=str(PROMPT_SECONDS))
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for command in (["db", "upgrade"], ["portal", "load-data"]):
-        subprocess.run(flask + command, cwd=PROJECT_DIR, env=environment, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
-        cwd=PROJECT_DIR, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/healthz")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    environment = served_environment(tmp_path_factory.mktemp("kiosk"), KIOSK_IDLE_SECONDS=str(IDLE_SECONDS),
+                                     KIOSK_PROMPT_SECONDS=str(PROMPT_SECONDS))
+    with serve(environment) as address:
+        yield address
 
 
 @pytest.fixture
