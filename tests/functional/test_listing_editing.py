@@ -199,7 +199,7 @@ def test_a_hidden_address_shows_only_the_area_to_the_public(client: FlaskClient,
     client.get("/sign-out")
     html = fetch_page(client, f"/services/{world.service_a}").get_text(" ", strip=True)
     assert "9 Hidden Road" not in html and "Ashton-under-Lyne OL6" in html
-    assert "The exact address is given when you contact the service" in html
+    assert "The service will give you the exact address when you contact them" in html
     html = client.get(f"/search?q={world.word}").get_data(as_text=True)
     assert "9 Hidden Road" not in html and "Ashton-under-Lyne" in html
     map_html = client.get(f"/search/map?q={world.word}").get_data(as_text=True)
