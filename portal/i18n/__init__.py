@@ -14,7 +14,9 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Flask, redirect, request, url_for
-from flask_babel import refresh
+from flask_babel import get_translations, refresh
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -42,6 +44,7 @@ def init_i18n(app: Flask) -> None:
     app.before_request(_choose_language)
     app.after_request(_remember_language)
     app.context_processor(_language_context)
+    app.context_processor(catalogue_context)
     app.jinja_env.globals["own_words"] = own_words
     app.jinja_env.globals["url_for"] = url_for_without_prefix_for_assets
 
@@ -136,3 +139,27 @@ def _language_context() -> dict[str, Any]:
         ],
         "english_url": language_url(DEFAULT),
     }
+
+
+def catalogue_context() -> dict[str, Any]:
+    """`_()` and `ngettext()` in templates, through this render's catalogue, looked up once per page.
+
+    Flask-Babel's own template callables look the catalogue up again for every string (about a third
+    of the time a results page took to render). These behave as Jinja's "newstyle" gettext does:
+    escaped, then always formatted with the variables given. Made at each render, so a page rendered
+    under `force_locale` (an email in English) gets that catalogue."""
+    catalogue = get_translations()
+
+    @pass_context
+    def gettext(context: Context, string: str, **variables: Any) -> str:
+        text = catalogue.ugettext(string)
+        # As Jinja's own: the catalogue's text is ours; the variables are escaped by Markup's %.
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        text = catalogue.ungettext(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
+
+    return {"gettext": gettext, "ngettext": ngettext}
