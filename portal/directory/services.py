@@ -8,13 +8,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY, Level, Need, Vocabularies
 from portal.extensions import db
 from portal.models import (
-    PUBLIC_STATUSES,
     Attribute,
     Organization,
     Schedule,
@@ -79,15 +79,10 @@ def organisation_services(organisation: Organization) -> Sequence[Service]:
 
 
 def need_counts() -> dict[str, int]:
-    """How many public services each need has, for browsing."""
-    rows = db.session.execute(
-        select(TaxonomyTerm.code, db.func.count(Attribute.id))
-        .join(Attribute, Attribute.taxonomy_term_id == TaxonomyTerm.id)
-        .join(Service, and_(Attribute.link_entity == "service", Attribute.link_id == Service.id))
-        .where(TaxonomyTerm.taxonomy == NEEDS_TAXONOMY, Service.status.in_(PUBLIC_STATUSES))
-        .group_by(TaxonomyTerm.code)
-    )
-    return {code: count for code, count in rows}
+    """How many public services each need has, for browsing: from the search service's documents (kept
+    in step with the database), not a count over every service on each visit to the home page."""
+    counts: dict[str, int] = current_app.extensions["search"].need_counts()
+    return counts
 
 
 @dataclass
