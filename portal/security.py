@@ -30,11 +30,14 @@ STATIC_HEADERS = {
 }
 
 
+NONCE_KEY = "portal.csp_nonce"
+
+
 def csp_nonce() -> str:
     """This request's nonce, made on first use (kept in the WSGI environ: one per request)."""
-    nonce = request.environ.get("portal.csp_nonce")
+    nonce = request.environ.get(NONCE_KEY)
     if nonce is None:
-        nonce = request.environ["portal.csp_nonce"] = secrets.token_urlsafe(18)
+        nonce = request.environ[NONCE_KEY] = secrets.token_urlsafe(18)
     return str(nonce)
 
 
@@ -47,7 +50,8 @@ def init_security(app: Flask) -> None:
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
-        for name, value in STATIC_HEADERS.items():
-            response.headers.setdefault(name, value)
+        headers = response.headers
+        headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+        present = {name.lower() for name in headers.keys()}
+        headers.extend([(name, value) for name, value in STATIC_HEADERS.items() if name.lower() not in present])
         return response

@@ -19,6 +19,7 @@ from portal.models.contact_request import utcnow
 
 LAST_ACTIVE = "last_active"
 SIGNED_OUT_IDLE = "signed-out-idle"
+USER_ID_KEY = "_user_id"  # where Flask-Login keeps the signed-in account in the session
 
 
 def load_account(session_user_id: str) -> UserAccount | None:
@@ -51,9 +52,15 @@ def end_session() -> None:
     new_session()
 
 
+def signed_in() -> bool:
+    """Is anyone signed in? A session without an account in it (most visitors') answers at once,
+    without Flask-Login loading anyone."""
+    return USER_ID_KEY in session and bool(current_user.is_authenticated)
+
+
 def check_idle() -> None:
     """Before each request: sign out a session idle for longer than ACCOUNT_IDLE_MINUTES."""
-    if not current_user.is_authenticated:
+    if not signed_in():
         return
     now = int(time.time())
     last = session.get(LAST_ACTIVE)
@@ -84,6 +91,6 @@ def init_sessions(app: Flask) -> None:
 
     @app.after_request
     def never_cache_signed_in_pages(response: Response) -> Response:
-        if current_user.is_authenticated:
+        if signed_in():
             response.headers["Cache-Control"] = "no-store"
         return response
