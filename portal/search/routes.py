@@ -15,8 +15,7 @@ blueprint = Blueprint("search", __name__, template_folder="templates")
 @blueprint.get("/search")
 @public
 def results():  # type: ignore[no-untyped-def]
-    page = pages.run_search(request.args)
-    return render_template("search/results.html", **page)
+    return pages.results_page()
 
 
 @blueprint.get("/search/map")
@@ -30,6 +29,7 @@ def results_map():  # type: ignore[no-untyped-def]
 def init_search(app) -> None:  # type: ignore[no-untyped-def]
     """Create this process's search service and keep it in step with committed changes."""
     from portal.extensions import db
+    from portal.search.page_cache import PageCache
     from portal.search.service import SearchService
     from portal.search.sync import register
     from portal.search.synonyms import load_synonyms
@@ -41,6 +41,7 @@ def init_search(app) -> None:  # type: ignore[no-untyped-def]
             db.engine, app.config["SEARCH_INDEX_DIR"], vocab, synonyms, app.config["SEARCH_SYNC_SECONDS"],
             app.config.get("SEARCH_BACKEND", "whoosh"), app.config.get("FRESHNESS_STALE_MONTHS", 12),
         )
+    app.extensions["search_pages"] = PageCache()
     register(db.session)
     boundaries = app.config["DIRECTORY_DATA_DIR"] / "sources" / "tameside_wards.geojson"
     app.extensions["ward_boundaries"] = json.loads(boundaries.read_text(encoding="utf-8"))

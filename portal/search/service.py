@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +88,8 @@ class SearchService:
         self._watermark: dt.datetime | None = None
         self._checked = 0.0
         self._full_checked = 0.0
+        self._index_checked = 0.0
+        self._need_counts: tuple[tuple[int, dt.date], dict[str, int]] | None = None
         self._outcomes: OrderedDict[tuple[object, ...], SearchOutcome] = OrderedDict()
         self._lock = threading.RLock()
         self.sync_rebuild_limit = SYNC_REBUILD_LIMIT
@@ -131,12 +133,17 @@ class SearchService:
 
     def ensure_ready(self) -> None:
         """Load this process's documents on first use, and build the index if there is none."""
+        now = time.monotonic()
+        if self.store.loaded and now - self._index_checked < self.sync_seconds:
+            return
         with self._lock:
             if not self.store.loaded:
                 with self._session() as session:
                     self._watermark = self._newest_change(session)
                     self.store.replace_all(load_documents(session))
                 self._checked = self._full_checked = time.monotonic()
+            # Looking for the index opens its files: done as often as looking for changes, not per search.
+            self._index_checked = now
             if not self.index.exists():
                 if self.resilient is not None and len(self.store) > self.sync_rebuild_limit:
                     self.resilient.rebuild_in_background()
@@ -210,6 +217,22 @@ class SearchService:
         return RebuildReport(count, time.perf_counter() - started)
 
     # -- searching ------------------------------------------------------------------------------
+
+    def need_counts(self) -> dict[str, int]:
+        """How many public services each need has: counted from this process's documents, once per change."""
+        version = self.current_version()
+        with self._lock:
+            if self._need_counts is None or self._need_counts[0] != version:
+                counts = Counter(slug for document in self.store.all() for slug in set(document.need_slugs))
+                self._need_counts = (version, dict(counts))
+            return self._need_counts[1]
+
+    def current_version(self) -> tuple[int, dt.date]:
+        """What every search answer depends on besides its own words: the documents (after picking up
+        changes from other processes) and the date (which services may be out of date)."""
+        self.ensure_ready()
+        self.catch_up()
+        return self.store.version, self.engine.today()
 
     def search(self, params: SearchParams, centre: Point | None = None) -> SearchOutcome:
         """Run a search; the same search against unchanged documents is answered from memory."""
