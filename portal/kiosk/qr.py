@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import segno
 from markupsafe import Markup
@@ -10,6 +11,8 @@ from markupsafe import Markup
 MAX_QR_TEXT = 1200  # a shortlist link of 12 ids is about 500 characters; refuse anything absurd
 
 
+# The same link always makes the same code: a service page's code is made once per process, not per visit.
+@lru_cache(maxsize=1024)
 def qr_svg(text: str, label: str) -> Markup:
     """`text` as a QR code in an <svg> with a text alternative. Empty markup for empty or oversized text."""
     if not text or len(text) > MAX_QR_TEXT:
