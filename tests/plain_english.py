@@ -37,9 +37,6 @@ EXCLUDED = ", ".join([
     "[data-organisation-content]", "[data-required-wording]",
     # The robot trap on forms: hidden from everyone.
     "[aria-hidden=true]",
-    # Service cards come from macros/results.html and macros/services.html, which carry no marker yet:
-    # their name, organisation and description paragraphs are the organisation's words.
-    "li.portal-card:has(a[href^='/services/']) > :is(h2, h3, p)",
 ])
 BLOCKS = {
     "address", "article", "aside", "blockquote", "button", "caption", "dd", "details", "dialog", "div", "dl",

@@ -81,8 +81,9 @@ def test_bureaucratic_text_is_rejected() -> None:
 def test_organisations_words_and_addresses_are_left_out() -> None:
     html = """<main><h1>Parenting help</h1>
       <p data-organisation-content>Utilising evidence-based methodologies to facilitate outcomes.</p>
-      <ul><li class="portal-card"><h3><a href="/services/1">Robust Family Solutions Ltd</a></h3>
-        <p>Leverage synergies.</p><dl><dt>Ages:</dt><dd>0 to 5 years</dd></dl></li></ul>
+      <ul><li class="portal-card">
+        <h3 data-organisation-content><a href="/services/1">Robust Family Solutions Ltd</a></h3>
+        <p data-organisation-content>Leverage synergies.</p><dl><dt>Ages:</dt><dd>0 to 5 years</dd></dl></li></ul>
       <p>Email: someone@example.org or see https://example.org/deliver-support.</p></main>"""
     blocks = visible_blocks(html)
     text = " ".join(blocks)
