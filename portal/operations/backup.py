@@ -94,18 +94,22 @@ def backup(database_uri: str, path: Path) -> BackupReport:
         raise BackupError(f"{path} is a folder: give the name of the backup file to write.")
     _private_file(path)
     if kind == "sqlite":
-        source = sqlite3.connect(_sqlite_path(database_uri))
-        target = sqlite3.connect(path)
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(sqlite3.connect(_sqlite_path(database_uri)), path)
     else:
         _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={path}"],
              _libpq_environment(database_uri))
     return BackupReport(kind, path, path.stat().st_size)
+
+
+def _sqlite_copy(source: sqlite3.Connection, target_path: Path | str) -> None:
+    """SQLite's online backup of `source` into the database at `target_path`; both are closed after."""
+    target = sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
 
 
 def backup_kind(path: Path) -> str:
@@ -134,13 +138,7 @@ def restore(database_uri: str, path: Path) -> BackupReport:
         if not check or check[0] != "ok":
             source.close()
             raise BackupError(f"{path} fails SQLite's integrity check: nothing was restored.")
-        target = sqlite3.connect(_sqlite_path(database_uri))
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(source, _sqlite_path(database_uri))
     else:
         env = _libpq_environment(database_uri)
         _run([_tool("pg_restore"), "--list", str(path)], env)  # refuses a damaged file before anything is dropped
