@@ -78,10 +78,17 @@ KEYWORD_NEEDS = (
 # -- the load process -----------------------------------------------------------------------------
 
 
-def fetch(port: int, path: str) -> tuple[int, bytes]:
-    """One GET on a fresh connection (gunicorn's sync workers close each one): status and body."""
-    with socket.create_connection(("127.0.0.1", port), timeout=GUNICORN_TIMEOUT) as connection:
-        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+def exchange(port: int, method: str, path: str, cookie: str = "", body: str = "",
+             timeout: float = GUNICORN_TIMEOUT) -> tuple[int, bytes]:
+    """One request on a fresh connection (gunicorn's sync workers close each one): status and response."""
+    headers = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+    if cookie:
+        headers.append(f"Cookie: {cookie}")
+    if method == "POST":
+        headers += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body.encode())}"]
+    payload = ("\r\n".join(headers) + "\r\n\r\n" + body).encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        connection.sendall(payload)
         chunks = []
         while True:
             data = connection.recv(262144)
@@ -90,10 +97,14 @@ def fetch(port: int, path: str) -> tuple[int, bytes]:
             chunks.append(data)
     response = b"".join(chunks)
     try:
-        status = int(response[9:12])
+        return int(response[9:12]), response
     except ValueError:
-        status = 0
-    return status, response
+        return 0, response
+
+
+def fetch(port: int, path: str) -> tuple[int, bytes]:
+    """One GET on a fresh connection: status and response."""
+    return exchange(port, "GET", path)
 
 
 def drive(port: int, paths: list[str], concurrency: int, seconds: float, max_requests: int) -> dict[str, Any]:

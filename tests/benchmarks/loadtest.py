@@ -31,7 +31,6 @@ import platform
 import random
 import re
 import shutil
-import socket
 import statistics
 import sys
 import threading
@@ -48,6 +47,7 @@ from tests.benchmarks.bench_search import (  # noqa: E402
     KEYWORDS,
     WORKERS,
     Server,
+    exchange,
     flask,
     gunicorn,
     percentile,
@@ -74,29 +74,6 @@ COOKIE = re.compile(rb"\r\nSet-Cookie: (session=[^;]*)", re.IGNORECASE)
 # -- one request ----------------------------------------------------------------------------------
 
 
-def exchange(port: int, method: str, path: str, cookie: str = "", body: str = "") -> tuple[int, bytes]:
-    """One request on a fresh connection (gunicorn's sync workers close each one): status and response."""
-    headers = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
-    if cookie:
-        headers.append(f"Cookie: {cookie}")
-    if method == "POST":
-        headers += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body.encode())}"]
-    payload = ("\r\n".join(headers) + "\r\n\r\n" + body).encode()
-    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as connection:
-        connection.sendall(payload)
-        chunks = []
-        while True:
-            data = connection.recv(262144)
-            if not data:
-                break
-            chunks.append(data)
-    response = b"".join(chunks)
-    try:
-        return int(response[9:12]), response
-    except ValueError:
-        return 0, response
-
-
 class Visitor:
     """One simulated person: their own session cookie and CSRF token for the questionnaire."""
 
@@ -121,19 +98,27 @@ class Visitor:
                 return ok, what
         if kind == "answer":
             if not self.token:
-                status, response = exchange(self.port, "GET", "/questionnaire/who", self.cookie)
+                status, response = exchange(self.port, "GET", "/questionnaire/who", self.cookie, timeout=TIMEOUT)
                 self._remember(response)
                 found = CSRF.search(response)
                 if status != 200 or not found:
                     return False, f"HTTP {status} GET /questionnaire/who (no form)"
                 self.token = (found.group(1) or found.group(2)).decode()
             body = urlencode({"csrf_token": self.token, "who": path})
-            status, response = exchange(self.port, "POST", "/questionnaire/who", self.cookie, body)
+            status, response = exchange(self.port, "POST", "/questionnaire/who", self.cookie, body, TIMEOUT)
             self._remember(response)
             self.answered = self.answered or status == 303
             return status == 303, f"HTTP {status} POST /questionnaire/who"
-        status, response = exchange(self.port, "GET", path, self.cookie if path.startswith("/questionnaire") else "")
+        status, response = exchange(self.port, "GET", path, self.cookie if path.startswith("/questionnaire") else "",
+                                    timeout=TIMEOUT)
         return status == 200, f"HTTP {status} GET {path}"
+
+    def attempt(self, item: tuple[str, str]) -> tuple[bool, str]:
+        """`request`, with a connection that fails counted as a failed request."""
+        try:
+            return self.request(item)
+        except OSError as exc:
+            return False, f"{type(exc).__name__} {item[1]}"
 
 
 # -- the load process -----------------------------------------------------------------------------
@@ -157,10 +142,7 @@ def closed_loop(port: int, plan: list[tuple[str, str]], concurrency: int, second
             if index is None or time.perf_counter() >= deadline:
                 return
             begun = time.perf_counter()
-            try:
-                ok, what = person.request(plan[index % len(plan)])
-            except OSError as exc:
-                ok, what = False, f"{type(exc).__name__} {plan[index % len(plan)][1]}"
+            ok, what = person.attempt(plan[index % len(plan)])
             ended = time.perf_counter()
             with lock:
                 if ok:
@@ -198,10 +180,7 @@ def open_loop(port: int, plan: list[tuple[str, str]], rate: float, seconds: floa
             wait = due - time.perf_counter()
             if wait > 0:
                 time.sleep(wait)
-            try:
-                ok, what = person.request(plan[index % len(plan)])
-            except OSError as exc:
-                ok, what = False, f"{type(exc).__name__} {plan[index % len(plan)][1]}"
+            ok, what = person.attempt(plan[index % len(plan)])
             ended = time.perf_counter()
             with lock:
                 if ok:
