@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +23,7 @@ from portal.models import (
 )
 from portal.models.schedule import WEEKDAYS
 from portal.models.service import public_services
+from portal.search.pages import search_service
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -81,8 +81,7 @@ def organisation_services(organisation: Organization) -> Sequence[Service]:
 def need_counts() -> dict[str, int]:
     """How many public services each need has, for browsing: from the search service's documents (kept
     in step with the database), not a count over every service on each visit to the home page."""
-    counts: dict[str, int] = current_app.extensions["search"].need_counts()
-    return counts
+    return search_service().need_counts()
 
 
 @dataclass

@@ -25,10 +25,7 @@ class KeptPage:
     # The page as UTF-8, split where each request's own nonce or form token goes: (text, what follows).
     parts: tuple[tuple[bytes, str | None], ...]
     expires: float
-
-    @property
-    def has_token(self) -> bool:
-        return any(gap == TOKEN for _, gap in self.parts)
+    has_token: bool  # whether a form token goes in: if not, none is made (nor a session for it)
 
 
 class PageCache:
@@ -59,8 +56,8 @@ class PageCache:
 
     def put(self, key: Hashable, html: str, nonce: str | None, token: str | None) -> None:
         """Keep a page rendered for this request, whose nonce and form token (if it used them) are given."""
-        kept = KeptPage(split(html, {value: name for name, value in ((NONCE, nonce), (TOKEN, token)) if value}),
-                        self.clock() + self.seconds)
+        parts = split(html, {value: name for name, value in ((NONCE, nonce), (TOKEN, token)) if value})
+        kept = KeptPage(parts, self.clock() + self.seconds, any(gap == TOKEN for _, gap in parts))
         with self._lock:
             self._pages[key] = kept
             self._pages.move_to_end(key)
