@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -81,8 +82,14 @@ def miles(distance: float) -> str:
     if distance < 0.05:
         return gettext("less than 0.1 miles")
     rounded = round(distance, 1)
-    number = format_decimal(rounded, format="#,##0.#", locale=_locale())
+    number = _decimal(rounded, _locale())
     return ngettext("%(distance)s mile", "%(distance)s miles", 1 if rounded == 1 else 2, distance=number)
+
+
+@lru_cache(maxsize=2048)
+def _decimal(number: float, locale: str) -> str:
+    """A distance's number in the locale's digits and separators (distances are few: kept)."""
+    return format_decimal(number, format="#,##0.#", locale=locale)
 
 
 def language_name(code: str) -> str:

@@ -200,6 +200,14 @@ class SearchEngine:
                 document = self.store.get(service_id)
                 if document is not None:
                     candidates[service_id] = Result(document, score)
+        elif centre is not None:
+            # No words: only what the bounding box holds, and the borough-wide services, are candidates.
+            box = bounding_box(centre, params.radius)
+            candidates = {}
+            for service_id in self.store.ids_within(box) | self.store.borough_wide_ids():
+                document = self.store.get(service_id)
+                if document is not None:
+                    candidates[service_id] = Result(document)
         else:
             candidates = {document.id: Result(document) for document in self.store.all()}
 
@@ -238,19 +246,22 @@ class SearchEngine:
         return outcome
 
     def _near(self, candidates: dict[str, Result], centre: Point, radius: int) -> dict[str, Result]:
-        """Keep what is within `radius` miles (a bounding box first, then geodesic distance),
+        """Keep what is within `radius` miles (a bounding box first, then the great-circle distance),
         and borough-wide services, which are shown as covering all of Tameside."""
-        inside_box = self.store.ids_within(bounding_box(centre, radius))
+        box = bounding_box(centre, radius)
+        low_latitude, high_latitude = box.min_latitude, box.max_latitude
+        low_longitude, high_longitude = box.min_longitude, box.max_longitude
         kept: dict[str, Result] = {}
         for service_id, result in candidates.items():
-            if service_id in inside_box:
-                nearest = min(haversine_miles(centre, place.latitude, place.longitude)
-                              for place in result.document.places)
-                if nearest <= radius:
-                    result.distance = nearest
-                    kept[service_id] = result
-                    continue
-            if result.document.all_of_tameside:
+            nearest = math.inf
+            for place in result.document.places:
+                latitude, longitude = place.latitude, place.longitude
+                if low_latitude <= latitude <= high_latitude and low_longitude <= longitude <= high_longitude:
+                    nearest = min(nearest, haversine_miles(centre, latitude, longitude))
+            if nearest <= radius:
+                result.distance = nearest
+                kept[service_id] = result
+            elif result.document.all_of_tameside:
                 result.distance = None
                 kept[service_id] = result
         return kept

@@ -16,6 +16,7 @@ class DocumentStore:
         self._documents: dict[str, ServiceDocument] = {}
         self._latitudes: list[float] = []
         self._place_owners: list[tuple[float, float, str]] = []
+        self._borough_wide: frozenset[str] = frozenset()
         self._lock = threading.Lock()
         self.loaded = False
         self.version = 0  # changes whenever any document does
@@ -28,6 +29,10 @@ class DocumentStore:
 
     def all(self) -> Iterable[ServiceDocument]:
         return self._documents.values()
+
+    def borough_wide_ids(self) -> frozenset[str]:
+        """Services that cover all of Tameside, wherever their places are."""
+        return self._borough_wide
 
     def replace_all(self, documents: Iterable[ServiceDocument]) -> None:
         fresh = {document.id: document for document in documents}
@@ -62,6 +67,7 @@ class DocumentStore:
                     owners.insert(position, entry)
                     latitudes.insert(position, place.latitude)
             self._documents, self._place_owners, self._latitudes = documents, owners, latitudes
+            self._borough_wide = _borough_wide(documents)
             self.version += 1
 
     def _rebuild_places(self) -> None:
@@ -72,6 +78,7 @@ class DocumentStore:
         )
         self._place_owners = owners
         self._latitudes = [owner[0] for owner in owners]
+        self._borough_wide = _borough_wide(self._documents)
 
     def ids_within(self, box: BoundingBox) -> set[str]:
         """Services with a place inside the box: a bisect on latitude, then a longitude check."""
@@ -83,3 +90,7 @@ class DocumentStore:
             for _, longitude, service_id in owners[start:end]
             if box.min_longitude <= longitude <= box.max_longitude
         }
+
+
+def _borough_wide(documents: dict[str, ServiceDocument]) -> frozenset[str]:
+    return frozenset(service_id for service_id, document in documents.items() if document.all_of_tameside)
