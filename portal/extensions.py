@@ -1,5 +1,6 @@
 """Flask extensions, created once and bound to the app in create_app()."""
 
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -29,4 +30,15 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+# Every limit in the service is on something sent (a form, a sign-in): reading a page is never limited,
+# so a GET or HEAD skips the check. tests/functional/test_rate_limit_scope.py holds every limit to that.
+READING = frozenset({"GET", "HEAD"})
+
+
+@limiter.request_filter
+def _reading() -> bool:
+    return request.method in READING
+
+
 login_manager = LoginManager()

@@ -9,8 +9,10 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, flash, g, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 from portal.extensions import db, login_manager
@@ -73,7 +75,25 @@ def check_idle() -> None:
     session[LAST_ACTIVE] = now
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, with its signing serializer made once per key rather than twice
+    for every request (reading the cookie and writing it)."""
+
+    _kept: tuple[tuple[object, ...], URLSafeTimedSerializer] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        kept = self._kept
+        if kept is not None and kept[0] == keys:
+            return kept[1]
+        serializer = super().get_signing_serializer(app)
+        if serializer is not None:
+            self._kept = (keys, serializer)
+        return serializer
+
+
 def init_sessions(app: Flask) -> None:
+    app.session_interface = SessionCookies()
     login_manager.init_app(app)
     login_manager.user_loader(load_account)
     login_manager.session_protection = "basic"
