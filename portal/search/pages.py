@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from flask import current_app, g, render_template, request, session
+from flask import Response, current_app, g, make_response, render_template, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.geo import gazetteer
 from portal.i18n.middleware import LOCALE_KEY, ORIGINAL_ROOT_KEY
 from portal.kiosk.session import kiosk_active
-from portal.search.page_cache import PageCache
+from portal.search.page_cache import PageCache, serve
 from portal.search.params import Choices, MultiValues, parse_search_params
 from portal.search.service import SearchService
 from portal.security import NONCE_KEY, csp_nonce
@@ -84,15 +84,27 @@ def shared_page_key() -> Hashable | None:
             request.script_root, request.path, request.query_string)
 
 
-def results_page() -> str | bytes:
-    """The results page for this request: kept from an earlier identical request when it can be."""
+def accepts_gzip() -> bool:
+    return request.accept_encodings["gzip"] > 0
+
+
+def results_page() -> Response:
+    """The results page for this request: kept from an earlier identical request when it can be, and
+    then gzip-compressed for browsers that accept it."""
     key = shared_page_key()
+    compressed = key is not None and accepts_gzip()
+    body: str | bytes | None = None
     if key is not None:
-        kept = page_cache().get(key, csp_nonce, generate_csrf)
-        if kept is not None:
-            return kept
-    html = render_template("search/results.html", **run_search(request.args))
-    if key is not None:
-        token_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        page_cache().put(key, html, request.environ.get(NONCE_KEY), g.get(token_name))
-    return html
+        body = page_cache().get(key, csp_nonce, generate_csrf, compressed)
+    if body is None:
+        body = render_template("search/results.html", **run_search(request.args))
+        if key is not None:
+            token_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+            kept = page_cache().put(key, body, request.environ.get(NONCE_KEY), g.get(token_name))
+            if compressed:
+                body = serve(kept, csp_nonce, generate_csrf, gzip=True)
+    response = make_response(body)
+    if compressed:
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response

@@ -4,6 +4,7 @@ to a service is shown at once."""
 
 from __future__ import annotations
 
+import gzip
 import re
 
 from flask import Flask
@@ -131,3 +132,64 @@ def test_a_kept_page_is_cut_at_every_nonce_and_token() -> None:
     cache = PageCache()
     cache.put("k", html, "N1", "T1")
     assert cache.get("k", lambda: "N2", lambda: "T2") == html.replace("N1", "N2").replace("T1", "T2").encode()
+
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def test_browsers_that_accept_gzip_get_the_page_compressed_with_their_own_nonce_and_token(app: Flask) -> None:
+    kept(app).clear()
+    first, second = app.test_client(), app.test_client()
+    # The page rendered for the first visitor and the kept one served to the second, each compressed.
+    for visitor in (first, second):
+        response = visitor.get(SEARCH, headers=GZIP)
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response.headers["Vary"]
+        raw = response.get_data()
+        html = gzip.decompress(raw).decode()
+        assert int(response.headers["Content-Length"]) == len(raw) < len(html) / 2
+        assert page_nonces(html) == {header_nonce(response)}
+        plain = visitor.get(SEARCH)
+        assert "Content-Encoding" not in plain.headers and "Accept-Encoding" in plain.headers["Vary"]
+        strip = re.compile(r'(nonce="|name="csrf_token" value=")[^"]+"')
+        assert strip.sub("", html) == strip.sub("", plain.get_data(as_text=True))
+        # The visitor's token and nonce are in the stream as they are: never compressed with the page,
+        # which holds what the visitor typed (no compression oracle on them).
+        assert csrf_token(html).encode() in raw and header_nonce(response).encode() in raw
+    assert kept(app).hits >= 3
+
+
+def test_the_form_token_of_a_compressed_page_works(app: Flask) -> None:
+    visitor = app.test_client()
+    html = gzip.decompress(visitor.get(SEARCH, headers=GZIP).get_data()).decode()
+    service_id = re.search(r'name="service_id" value="([^"]+)"', html)
+    assert service_id
+    data = {"csrf_token": csrf_token(html), "service_id": service_id.group(1), "next": SEARCH}
+    assert visitor.post("/shortlist/add", data=data).status_code == 303
+
+
+def test_gzip_refused_or_not_offered_gets_the_plain_page(app: Flask) -> None:
+    for headers in ({}, {"Accept-Encoding": "gzip;q=0, identity"}, {"Accept-Encoding": "br"}):
+        response = app.test_client().get(SEARCH, headers=headers)
+        assert "Content-Encoding" not in response.headers, headers
+        assert "<!DOCTYPE html>" in response.get_data(as_text=True)
+
+
+def test_pages_with_something_of_the_visitors_own_are_not_compressed(app: Flask) -> None:
+    person = make_account(app, roles=("editor",))
+    staff = app.test_client()
+    sign_in_as(staff, person)
+    response = staff.get(SEARCH, headers=GZIP)
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    assert "<!DOCTYPE html>" in response.get_data(as_text=True)
+
+
+def test_a_compressed_kept_page_is_the_page_exactly() -> None:
+    html = '<script nonce="N1">x</script><input value="T1"><style nonce="N1"></style>' + "é" * 70_000
+    cache = PageCache()
+    cache.put("k", html, "N1", "T1")
+    cache.put("no gaps", "<p>nothing of anyone's</p>", None, None)
+    compressed = cache.get("k", lambda: "N2", lambda: "T2", gzip=True)
+    assert compressed is not None
+    assert gzip.decompress(compressed) == html.replace("N1", "N2").replace("T1", "T2").encode()
+    assert gzip.decompress(cache.get("no gaps", str, str, gzip=True) or b"") == b"<p>nothing of anyone's</p>"
