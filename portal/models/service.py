@@ -51,7 +51,7 @@ class Service(db.Model):  # type: ignore[name-defined,misc]
     assured_date: Mapped[dt.date | None] = mapped_column(Date)
     assurer_email: Mapped[str | None] = mapped_column(String(255))
     alert: Mapped[str | None] = mapped_column(Text)
-    last_modified: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    last_modified: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, index=True)
     # Local additions.
     self_referral: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_referral: Mapped[bool] = mapped_column(Boolean, default=False)
