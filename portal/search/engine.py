@@ -249,15 +249,12 @@ class SearchEngine:
         """Keep what is within `radius` miles (a bounding box first, then the great-circle distance),
         and borough-wide services, which are shown as covering all of Tameside."""
         box = bounding_box(centre, radius)
-        low_latitude, high_latitude = box.min_latitude, box.max_latitude
-        low_longitude, high_longitude = box.min_longitude, box.max_longitude
         kept: dict[str, Result] = {}
         for service_id, result in candidates.items():
             nearest = math.inf
             for place in result.document.places:
-                latitude, longitude = place.latitude, place.longitude
-                if low_latitude <= latitude <= high_latitude and low_longitude <= longitude <= high_longitude:
-                    nearest = min(nearest, haversine_miles(centre, latitude, longitude))
+                if box.contains(place.latitude, place.longitude):
+                    nearest = min(nearest, haversine_miles(centre, place.latitude, place.longitude))
             if nearest <= radius:
                 result.distance = nearest
                 kept[service_id] = result
