@@ -57,17 +57,23 @@ class DocumentStore:
                         del owners[position]
                         del latitudes[position]
             documents = dict(documents)
+            borough_wide = set(self._borough_wide)
             for service_id in removed:
                 documents.pop(service_id, None)
+                borough_wide.discard(service_id)
             for document in changed:
                 documents[document.id] = document
+                if document.all_of_tameside:
+                    borough_wide.add(document.id)
+                else:
+                    borough_wide.discard(document.id)
                 for place in document.places:
                     entry = (place.latitude, place.longitude, document.id)
                     position = bisect.bisect_left(owners, entry)
                     owners.insert(position, entry)
                     latitudes.insert(position, place.latitude)
             self._documents, self._place_owners, self._latitudes = documents, owners, latitudes
-            self._borough_wide = _borough_wide(documents)
+            self._borough_wide = frozenset(borough_wide)
             self.version += 1
 
     def _rebuild_places(self) -> None:
@@ -78,7 +84,8 @@ class DocumentStore:
         )
         self._place_owners = owners
         self._latitudes = [owner[0] for owner in owners]
-        self._borough_wide = _borough_wide(self._documents)
+        self._borough_wide = frozenset(
+            service_id for service_id, document in self._documents.items() if document.all_of_tameside)
 
     def ids_within(self, box: BoundingBox) -> set[str]:
         """Services with a place inside the box: a bisect on latitude, then a longitude check."""
@@ -90,7 +97,3 @@ class DocumentStore:
             for _, longitude, service_id in owners[start:end]
             if box.min_longitude <= longitude <= box.max_longitude
         }
-
-
-def _borough_wide(documents: dict[str, ServiceDocument]) -> frozenset[str]:
-    return frozenset(service_id for service_id, document in documents.items() if document.all_of_tameside)

@@ -10,10 +10,11 @@ from portal.search.store import DocumentStore
 from tests.unit.test_search_index import document
 
 
-def placed(number: int, *points: tuple[float, float]):  # type: ignore[no-untyped-def]
+def placed(number: int, *points: tuple[float, float], borough_wide: bool = False):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    return replace(document(number), places=tuple(Place(lat, lon, "Town", None) for lat, lon in points))
+    return replace(document(number), places=tuple(Place(lat, lon, "Town", None) for lat, lon in points),
+                   all_of_tameside=borough_wide)
 
 
 def test_edits_leave_the_same_place_index_as_a_rebuild() -> None:
@@ -28,7 +29,8 @@ def test_edits_leave_the_same_place_index_as_a_rebuild() -> None:
             del docs[n]
             store.apply([], [document(n).id])
         else:
-            docs[n] = placed(n, *[(53.4 + rng.random() / 5, -2.2 + rng.random() / 4) for _ in range(rng.randint(0, 2))])
+            docs[n] = placed(n, *[(53.4 + rng.random() / 5, -2.2 + rng.random() / 4) for _ in range(rng.randint(0, 2))],
+                             borough_wide=rng.random() < 0.3)
             store.apply([docs[n]], [])
     fresh = DocumentStore()
     fresh.replace_all(docs.values())
@@ -36,6 +38,7 @@ def test_edits_leave_the_same_place_index_as_a_rebuild() -> None:
     assert store.ids_within(box) == fresh.ids_within(box)
     assert len(store) == len(docs)
     assert store._place_owners == fresh._place_owners and store._latitudes == fresh._latitudes
+    assert store.borough_wide_ids() == fresh.borough_wide_ids() != frozenset()
 
 
 def test_the_version_changes_with_every_edit() -> None:
