@@ -307,9 +307,7 @@ def server_times(server: Server, start: int) -> list[float]:
 
 
 def run_scenario(name: str, server: Server, paths: list[str], seconds: float = SECONDS) -> Figures:
-    start = server.log_size()
-    result = drive_in_separate_process(server.port, paths, seconds)
-    return figures_of(name, [result], server_times(server, start))
+    return run_alternating([(name, server, paths)], rounds=1, seconds=seconds)[0]
 
 
 def run_alternating(scenarios: list[tuple[str, Server, list[str]]], rounds: int = ROUNDS,
