@@ -48,13 +48,23 @@ def deflate_parts(parts: tuple[tuple[bytes, str | None], ...]) -> tuple[bytes, .
     return tuple(compressor.compress(text) + compressor.flush(zlib.Z_FULL_FLUSH) for text, _ in parts)
 
 
-def stored(value: bytes) -> bytes:
-    """`value` as stored deflate blocks (level 0: not compressed), ending on a byte boundary."""
-    compressor = zlib.compressobj(0, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(value) + compressor.flush(zlib.Z_FULL_FLUSH)
+STORED_MAX = 0xFFFF  # the most a stored block holds
 
 
-FINAL_BLOCK = zlib.compressobj(0, zlib.DEFLATED, -zlib.MAX_WBITS).flush()  # an empty last block
+def stored(value: bytes, final: bool = False) -> bytes:
+    """`value` as stored (not compressed) deflate blocks, for a stream at a byte boundary, as every
+    piece here ends on one (RFC 1951, 3.2.4): each block is a header byte (BFINAL, then BTYPE 00, then
+    padding), its length and the length's complement, then the bytes themselves. Written out rather than
+    asked of zlib, whose compressor costs tens of microseconds to set up for a few bytes."""
+    blocks = []
+    for start in range(0, max(len(value), 1), STORED_MAX):
+        chunk = value[start:start + STORED_MAX]
+        last = final and start + STORED_MAX >= len(value)
+        blocks.append(bytes([last]) + struct.pack("<HH", len(chunk), len(chunk) ^ 0xFFFF) + chunk)
+    return b"".join(blocks)
+
+
+FINAL_BLOCK = stored(b"", final=True)  # an empty last block
 
 
 class PageCache:

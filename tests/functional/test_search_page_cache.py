@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import gzip
 import re
+import zlib
 
 from flask import Flask
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Service
-from portal.search.page_cache import PageCache, split
+from portal.search.page_cache import FINAL_BLOCK, STORED_MAX, PageCache, split, stored
 from tests.accounts import csrf_token, make_account, sign_in_as
 from tests.pages import fetch_page
 
@@ -193,3 +194,17 @@ def test_a_compressed_kept_page_is_the_page_exactly() -> None:
     assert compressed is not None
     assert gzip.decompress(compressed) == html.replace("N1", "N2").replace("T1", "T2").encode()
     assert gzip.decompress(cache.get("no gaps", str, str, gzip=True) or b"") == b"<p>nothing of anyone's</p>"
+
+
+def test_stored_blocks_hold_any_value_as_it_is() -> None:
+    # The gaps' values go into the stream as stored deflate blocks: each at most 65,535 bytes long.
+    for size in (0, 1, 24, STORED_MAX, STORED_MAX + 1, 3 * STORED_MAX + 7):
+        value = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+        blocks = stored(value)
+        assert value in blocks if size <= STORED_MAX else value[:STORED_MAX] in blocks  # not compressed
+        for stream in (blocks + FINAL_BLOCK, stored(value, final=True)):
+            inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            assert inflater.decompress(stream) == value
+            assert inflater.eof and inflater.unused_data == b""
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        assert inflater.decompress(blocks) == value and not inflater.eof  # not final unless asked
