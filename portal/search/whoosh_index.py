@@ -25,8 +25,8 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
-from whoosh.query import And, FuzzyTerm, Or, Query, Term
+from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatter, highlight
+from whoosh.query import FuzzyTerm, Or, Query, Term
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
@@ -39,6 +39,8 @@ KEEP_GENERATIONS = 2
 TEXT_MATCH_LIMIT = 1000
 MATCH_CACHE_SIZE = 512
 SNIPPET_CACHE_SIZE = 20_000
+# A snippet: up to two passages of the description around the words matched, 220 characters at most.
+SNIPPET_FRAGMENTER = ContextFragmenter(maxchars=220, surround=60)
 INDEX_NAME = "services"
 # In a generation being built: the builder's process id, so a start-up check can tell a build in
 # progress from one whose process was killed (portal.search.index_repair).
@@ -111,6 +113,8 @@ class WhooshIndex:
         self._ids_searcher: Searcher | None = None
         self._ids: list[str | None] = []
         self._segment_ids: dict[str, list[str | None]] = {}
+        self._docnums: dict[str, int] = {}
+        self._docnums_for: list[str | None] | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -374,14 +378,21 @@ class WhooshIndex:
         if not missing:
             return {service_id: snippet for service_id, snippet in snippets.items() if snippet}
         ids = missing
-        wanted = Or([Term("id", service_id) for service_id in ids])
-        # The query limited to these services by intersection, which skips straight to them, rather
-        # than as a filter, which scores every match first. Only description terms are highlighted,
-        # so the id terms this adds to the matched terms change nothing.
-        results = searcher.search(And([wanted, query]), limit=len(ids), terms=True)
-        results.fragmenter = ContextFragmenter(maxchars=220, surround=60)
-        results.formatter = HtmlFormatter(tagname="mark", classname="portal-match", termclass="term", between=" … ")
-        found = {hit["id"]: hit.highlights("description", top=2) or "" for hit in results}
+        # Each description is marked with the description words of the query that the index holds
+        # (typo-tolerant words expanded to the real words they matched): the words Whoosh's own
+        # `hit.highlights` marks, found without running the query again for these services.
+        words = self._description_words(query, searcher)
+        docnums = self._docnums_by_id(searcher)
+        field_type = searcher.schema["description"]
+        formatter = HtmlFormatter(tagname="mark", classname="portal-match", termclass="term", between=" … ")
+        found: dict[str, str] = {}
+        for service_id in ids:
+            docnum = docnums.get(service_id)
+            if docnum is None or not words:
+                continue
+            text = searcher.stored_fields(docnum).get("description") or ""
+            found[service_id] = highlight(text, words, field_type.analyzer, SNIPPET_FRAGMENTER, formatter, top=2,
+                                          scorer=BasicFragmentScorer(), mode="index") or ""
         with self._lock:
             for service_id in ids:
                 self._snippets[(query_key, service_id)] = found.get(service_id, "")
@@ -389,6 +400,27 @@ class WhooshIndex:
                 self._snippets.popitem(last=False)
         snippets.update(found)
         return {service_id: snippet for service_id, snippet in snippets.items() if snippet}
+
+    @staticmethod
+    def _description_words(query: Query, searcher: Searcher) -> frozenset[str]:
+        # Leaf by leaf: Query.existing_terms would do, but its loop reuses the name of its field
+        # argument, so after the first leaf it skips every leaf of another field.
+        field_type, reader = searcher.schema["description"], searcher.reader()
+        words = set()
+        for leaf in query.leaves():
+            if leaf.field() == "description":
+                for _, text in leaf.expanded_terms(reader, phrases=False):
+                    words.add(field_type.from_bytes(text) if isinstance(text, bytes) else text)
+        return frozenset(words)
+
+    def _docnums_by_id(self, searcher: Searcher) -> dict[str, int]:
+        """The document number of each service in the current searcher (kept with the ids by number)."""
+        ids = self._ids_by_docnum(searcher)
+        with self._lock:
+            if self._docnums_for is not ids:
+                self._docnums = {service_id: docnum for docnum, service_id in enumerate(ids) if service_id is not None}
+                self._docnums_for = ids
+            return self._docnums
 
     def close(self) -> None:
         with self._lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -127,3 +128,36 @@ def test_everyday_need_words_find_a_service(tmp_path: Path) -> None:
     index = WhooshIndex(tmp_path, NEED_WORDS)
     index.rebuild([document(1, "Community pantry", description="Groceries at low cost")])
     assert ids(index, "skint") == {document(1).id}
+
+
+def marked(snippet: str) -> list[str]:
+    return re.findall(r'<mark class="portal-match[^"]*">([^<]*)</mark>', snippet)
+
+
+def test_snippets_mark_the_description_words_matched_even_through_a_typo(tmp_path: Path) -> None:
+    index = WhooshIndex(tmp_path, NEED_WORDS)
+    index.rebuild([
+        document(1, "Counselling club", description="Free counselling for teenagers, and counsellors to talk to."),
+        document(2, "Talking space", description="A counsellor visits weekly; breastfeeding support too."),
+        document(3, "Counselling drop-in", description="Somewhere warm to sit."),
+        document(4, "Other", description="Nothing about that here."),
+    ])
+    every = [document(number).id for number in (1, 2, 3, 4)]
+    # As typed, then with a slip in each word ("conselling" and "brestfeeding" are in no description).
+    for words in ("counselling breastfeeding", "conselling brestfeeding"):
+        matched = index.match(words, [])
+        snippets = index.highlights(matched.query, every)
+        assert marked(snippets[document(1).id]) == ["counselling", "counsellors"], words
+        assert marked(snippets[document(2).id]) == ["counsellor", "breastfeeding"], words
+        # Matched by its name only: no passage of the description to show.
+        assert document(3).id not in snippets and document(4).id not in snippets, words
+
+
+def test_snippets_follow_an_edit(tmp_path: Path) -> None:
+    index = WhooshIndex(tmp_path, NEED_WORDS)
+    index.rebuild([document(1, "Club", description="Parenting course on Mondays.")])
+    matched = index.match("parenting", [])
+    assert marked(index.highlights(matched.query, [document(1).id])[document(1).id]) == ["Parenting"]
+    index.write([document(1, "Club", description="A new parenting group, and parenting advice.")], [])
+    matched = index.match("parenting", [])
+    assert marked(index.highlights(matched.query, [document(1).id])[document(1).id]) == ["parenting", "parenting"]
