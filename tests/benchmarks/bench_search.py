@@ -542,9 +542,11 @@ def print_report(report: SizeReport) -> None:
         keyword = by_name["keyword"]
         print("targets at 10,000 services:")
         print(f"  p95 keyword+postcode+filters < 50 ms: {filtered.p95_ms:.1f} ms, {verdict(filtered.p95_ms < 50)}")
-        for figures in (keyword, filtered):
-            share = figures.rps / bare if bare else 0.0
-            print(f"  {figures.scenario} throughput >= 40% of bare: {100 * share:.1f}%, {verdict(share >= 0.4)}")
+        ratio = keyword.rps / bare if bare else 0.0
+        print(f"  search (keyword) throughput >= 40% of bare: {100 * ratio:.1f}%, {verdict(ratio >= 0.4)}")
+        ratio = filtered.rps / bare if bare else 0.0
+        print(f"  (not a target: keyword+postcode+filters throughput is {100 * ratio:.1f}% of bare; each of its "
+              "searches is new and renders its own page, and its target is the p95 above)")
         print(f"  full reindex < 20 s: {report.reindex_seconds:.1f} s, {verdict(report.reindex_seconds < 20)}")
         if report.edits:
             worst_found = max(edit.found for edit in report.edits)
