@@ -382,17 +382,18 @@ class WhooshIndex:
         # (typo-tolerant words expanded to the real words they matched): the words Whoosh's own
         # `hit.highlights` marks, found without running the query again for these services.
         words = self._description_words(query, searcher)
-        docnums = self._docnums_by_id(searcher)
-        field_type = searcher.schema["description"]
-        formatter = HtmlFormatter(tagname="mark", classname="portal-match", termclass="term", between=" … ")
         found: dict[str, str] = {}
-        for service_id in ids:
-            docnum = docnums.get(service_id)
-            if docnum is None or not words:
-                continue
-            text = searcher.stored_fields(docnum).get("description") or ""
-            found[service_id] = highlight(text, words, field_type.analyzer, SNIPPET_FRAGMENTER, formatter, top=2,
-                                          scorer=BasicFragmentScorer(), mode="index") or ""
+        if words:
+            docnums = self._docnums_by_id(searcher)
+            analyzer = searcher.schema["description"].analyzer
+            formatter = HtmlFormatter(tagname="mark", classname="portal-match", termclass="term", between=" … ")
+            scorer = BasicFragmentScorer()
+            for service_id in ids:
+                docnum = docnums.get(service_id)
+                if docnum is not None:
+                    text = searcher.stored_fields(docnum).get("description") or ""
+                    found[service_id] = highlight(text, words, analyzer, SNIPPET_FRAGMENTER, formatter, top=2,
+                                                  scorer=scorer, mode="index") or ""
         with self._lock:
             for service_id in ids:
                 self._snippets[(query_key, service_id)] = found.get(service_id, "")
