@@ -1,0 +1,158 @@
+"""Listing text is shown as it was written, everywhere: template syntax, `</script>`, `<!--` and quotes in
+every text field of a listing come out literally on every page, map, API answer and export that shows
+them; they are never evaluated, never end a script early, and JSON gives back the exact text."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.listings import World, make_world, remove_world, service_snapshot
+from tests.pages import fetch_page
+
+# Template syntax (evaluated it would print 49 and x), the end of a script, an HTML comment and quotes.
+HOSTILE = "{{ 7*7 }} {% if 1 %}x{% endif %} </script> <!-- 'single' \"double\""
+MAP_DATA = re.compile(r"var data = (\[.*?\]);\n", re.DOTALL)
+FIELDS = ("Organisation name", "Organisation description", "Service name", "Service description", "Notice",
+          "Phone description", "Language name", "Cost description", "Place name",
+          "Address line one", "Address line two", "Town", "Accessibility", "Place times note")
+
+
+def hostile(field: str) -> str:
+    return f"{field} {HOSTILE}"
+
+
+def evaluated(text: str) -> list[str]:
+    """The fields whose text shows as a template's output ("Town 49 x"), not as written."""
+    return [field for field in FIELDS if re.search(re.escape(field) + r"\W*49\b", text)]
+
+
+@pytest.fixture
+def world(app: Flask) -> Iterator[World]:
+    """Organisation A's listing with hostile text in every text field, live (as an approval leaves it)."""
+    from portal.extensions import db
+    from portal.listings.snapshots import apply_organisation_snapshot, apply_snapshot, organisation_snapshot_of
+    from portal.models import Organization, Service
+
+    made = make_world(app)
+    with app.app_context():
+        organisation = db.session.get(Organization, made.organisation_a)
+        apply_organisation_snapshot(organisation, {**organisation_snapshot_of(organisation),
+                                                   "name": hostile("Organisation name") + " " + made.word,
+                                                   "description": hostile("Organisation description")})
+        snapshot = service_snapshot(hostile("Service name") + " " + made.word, hostile("Service description"))
+        place = snapshot["locations"][0]
+        place.update(name=hostile("Place name"), address_1=hostile("Address line one"),
+                     address_2=hostile("Address line two"), town=hostile("Town"),
+                     accessibility=[hostile("Accessibility")],
+                     opening_times=[{"day": "MO", "opens": "09:00", "closes": "12:00",
+                                     "note": hostile("Place times note")}])
+        snapshot.update(alert=hostile("Notice"), phones=[{"number": "0161 496 0123",
+                                                          "description": hostile("Phone description")}],
+                        languages=[{"code": "ur", "name": hostile("Language name")}],
+                        costs={"free": False, "amount": "2.50", "description": hostile("Cost description")},
+                        opening_times=[{"day": "TU", "opens": "10:00", "closes": "11:00",
+                                        "note": hostile("Service times note")}])
+        apply_snapshot(db.session(), db.session.get(Service, made.service_a), made.organisation_a, snapshot,
+                       app.extensions["vocabularies"])
+        db.session.commit()
+    yield made
+    remove_world(app, made)
+
+
+def assert_literal_html(url: str, html: str, fields: tuple[str, ...]) -> BeautifulSoup:
+    """The page shows each field's text as written, evaluates none of it, and no text ends a script."""
+    page = BeautifulSoup(html, "html.parser")
+    text = page.get_text(" ")
+    for field in fields:
+        assert hostile(field) in text, f"{url}: {field} is not shown as written"
+    assert not evaluated(html) and not evaluated(text), f"{url}: evaluated as a template: {evaluated(text)}"
+    assert html.count("</script>") == len(page.find_all("script")), f"{url}: a script ends early"
+    assert "</script> <!--" not in html, f"{url}: text reached the page unescaped"
+    return page
+
+
+def map_rows(url: str, page: BeautifulSoup) -> list[list[Any]]:
+    scripts = [script.string or "" for script in page.find_all("script")]
+    found = [MAP_DATA.search(script) for script in scripts]
+    rows = [json.loads(match.group(1)) for match in found if match]
+    assert rows, f"{url}: no map"
+    return [row for group in rows for row in group]
+
+
+def strings_in(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(strings_in(item) for item in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(strings_in(item) for item in value)) if value else set()
+    return set()
+
+
+def test_every_page_shows_listing_text_as_written(client: FlaskClient, world: World) -> None:
+    service_page = f"/services/{world.service_a}"
+    everything_shown = ("Organisation name", "Service name", "Service description", "Notice", "Phone description",
+                        "Cost description", "Place name", "Address line one",
+                        "Address line two", "Accessibility", "Place times note")
+    page = assert_literal_html(service_page, str(fetch_page(client, service_page)), everything_shown)
+    assert [row[2] for row in map_rows(service_page, page)] == [hostile("Place name")]
+
+    organisation_page = f"/organisations/{world.organisation_a}"
+    assert_literal_html(organisation_page, str(fetch_page(client, organisation_page)),
+                        ("Organisation name", "Organisation description", "Service name"))
+
+    results = f"/search?q={world.word}"
+    assert_literal_html(results, str(fetch_page(client, results)), ("Service name",))
+
+    results_map = f"/search/map?q={world.word}"
+    page = assert_literal_html(results_map, str(fetch_page(client, results_map)), ())
+    names = [row[2] for row in map_rows(results_map, page)]
+    assert hostile("Service name") + " " + world.word in names
+
+    shortlist = f"/shortlist/shared?ids={world.service_a}"
+    assert_literal_html(shortlist, str(fetch_page(client, shortlist)), ("Service name",))
+
+
+def test_the_api_gives_back_listing_text_exactly(client: FlaskClient, world: World) -> None:
+    expected = {hostile(field) for field in FIELDS} - {hostile("Organisation name"), hostile("Service name")}
+    expected |= {hostile("Service name") + " " + world.word}
+    answer = client.get(f"/api/oruk/services/{world.service_a}")
+    assert answer.status_code == 200
+    missing = expected - strings_in(answer.get_json())
+    assert missing <= {hostile("Organisation description")}, f"not given back exactly: {missing}"
+    assert not evaluated(answer.get_data(as_text=True))
+
+    for url, shown in ((f"/api/oruk/services?search={world.word}", hostile("Service name") + " " + world.word),
+                       (f"/api/oruk/service_at_locations?search={world.word}", hostile("Place name"))):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert shown in strings_in(answer.get_json()), url
+        assert not evaluated(answer.get_data(as_text=True)), url
+
+
+@pytest.mark.parametrize("kind", ["json", "csv"])
+def test_exports_keep_listing_text_exactly(app: Flask, world: World, tmp_path: Path, kind: str) -> None:
+    result = app.test_cli_runner().invoke(args=["portal", "export", "--format", kind, str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    values: set[str] = set()
+    for path in tmp_path.rglob(f"*.{kind}"):
+        if kind == "json":
+            values |= strings_in(json.loads(path.read_text(encoding="utf-8")))
+        else:
+            with path.open(newline="", encoding="utf-8") as file:
+                values |= {cell for row in csv.reader(file) for cell in row}
+    for field in ("Organisation description", "Service description", "Cost description", "Place name",
+                  "Address line one", "Accessibility"):
+        assert hostile(field) in values, f"{kind} export: {field} is not kept exactly"
+    assert hostile("Service name") + " " + world.word in values
+    assert not evaluated(" ".join(values))
