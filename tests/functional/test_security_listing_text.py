@@ -24,7 +24,8 @@ HOSTILE = "{{ 7*7 }} {% if 1 %}x{% endif %} </script> <!-- 'single' \"double\""
 MAP_DATA = re.compile(r"var data = (\[.*?\]);\n", re.DOTALL)
 FIELDS = ("Organisation name", "Organisation description", "Service name", "Service description", "Notice",
           "Phone description", "Language name", "Cost description", "Place name",
-          "Address line one", "Address line two", "Town", "Accessibility", "Place times note")
+          "Address line one", "Address line two", "Town", "Accessibility", "Place times note", "Eligibility",
+          "How to access", "Interpretation", "Wait time", "Accreditations", "Place description", "Transport")
 
 
 def hostile(field: str) -> str:
@@ -62,8 +63,16 @@ def world(app: Flask) -> Iterator[World]:
                         costs={"free": False, "amount": "2.50", "description": hostile("Cost description")},
                         opening_times=[{"day": "TU", "opens": "10:00", "closes": "11:00",
                                         "note": hostile("Service times note")}])
-        apply_snapshot(db.session(), db.session.get(Service, made.service_a), made.organisation_a, snapshot,
-                       app.extensions["vocabularies"])
+        service = apply_snapshot(db.session(), db.session.get(Service, made.service_a), made.organisation_a,
+                                 snapshot, app.extensions["vocabularies"])
+        # Fields only an import fills in.
+        service.eligibility_description = hostile("Eligibility")
+        service.application_process = hostile("How to access")
+        service.interpretation_services = hostile("Interpretation")
+        service.wait_time = hostile("Wait time")
+        service.accreditations = hostile("Accreditations")
+        location = service.service_at_locations[0].location
+        location.description, location.transportation = hostile("Place description"), hostile("Transport")
         db.session.commit()
     yield made
     remove_world(app, made)
@@ -102,7 +111,7 @@ def strings_in(value: Any) -> set[str]:
 def test_every_page_shows_listing_text_as_written(client: FlaskClient, world: World) -> None:
     service_page = f"/services/{world.service_a}"
     everything_shown = ("Organisation name", "Service name", "Service description", "Notice", "Phone description",
-                        "Cost description", "Place name", "Address line one",
+                        "Cost description", "Eligibility", "How to access", "Place name", "Address line one",
                         "Address line two", "Accessibility", "Place times note")
     page = assert_literal_html(service_page, str(fetch_page(client, service_page)), everything_shown)
     assert [row[2] for row in map_rows(service_page, page)] == [hostile("Place name")]
@@ -151,11 +160,54 @@ def test_exports_keep_listing_text_exactly(app: Flask, world: World, tmp_path: P
         else:
             with path.open(newline="", encoding="utf-8") as file:
                 values |= {cell for row in csv.reader(file) for cell in row}
-    for field in ("Organisation description", "Service description", "Cost description", "Place name",
-                  "Address line one", "Accessibility"):
-        assert hostile(field) in values, f"{kind} export: {field} is not kept exactly"
+    kept = {hostile(field) for field in FIELDS} - {hostile("Organisation name"), hostile("Service name")}
+    assert not kept - values, f"{kind} export: not kept exactly: {kept - values}"
     assert hostile("Service name") + " " + world.word in values
+    assert hostile("Organisation name") + " " + world.word in values
     assert not evaluated(" ".join(values))
+
+
+def test_text_approved_through_moderation_shows_as_written(client: FlaskClient, app: Flask) -> None:
+    """The editor's pages, the moderator's review and history, and the public pages after approval."""
+    from portal.extensions import db
+    from portal.models import ListingVersion
+    from tests.accounts import sign_in_as
+    from tests.listings import post_form
+
+    made = make_world(app)
+    try:
+        service_url = f"/manage/services/{made.service_a}"
+        sign_in_as(client, made.editor_a)
+        response = post_form(client, f"{service_url}/sections/details",
+                             {"name": hostile("Service name") + " " + made.word,
+                              "description": hostile("Service description"), "url": "", "email": "", "phones": ""})
+        assert response.status_code == 303
+        response = post_form(client, f"{service_url}/places/0",
+                             {"name": hostile("Place name"), "address_1": hostile("Address line one"),
+                              "address_2": hostile("Address line two"), "town": "Ashton-under-Lyne",
+                              "postcode": "OL6 6BH", "accessibility": hostile("Accessibility")})
+        assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+        shown = ("Service name", "Service description", "Place name", "Address line one", "Address line two")
+        assert_literal_html(service_url, client.get(service_url).get_data(as_text=True), shown)
+        post_form(client, f"{service_url}/submit", {"note": hostile("Editor note")}, page_url=service_url)
+        with app.app_context():
+            version_id = db.session.scalars(db.select(ListingVersion.id).where(
+                ListingVersion.service_id == made.service_a, ListingVersion.status == "pending")).one()
+
+        sign_in_as(client, made.moderator)
+        review_url = f"/moderation/versions/{version_id}"
+        for url in ("/moderation", review_url):
+            assert_literal_html(url, str(fetch_page(client, url)), ("Service name",))
+        assert_literal_html(review_url, client.get(review_url).get_data(as_text=True), shown)
+        assert post_form(client, review_url, {"decision": "approve", "reason": ""}).status_code == 303
+        history = f"/moderation/services/{made.service_a}/history"
+        assert_literal_html(history, str(fetch_page(client, history)), ())
+
+        public = f"/services/{made.service_a}"
+        page = assert_literal_html(public, str(fetch_page(client, public)), shown)
+        assert [row[2] for row in map_rows(public, page)] == [hostile("Place name")]
+    finally:
+        remove_world(app, made)
 
 
 # Spreadsheet formulas and links that run script -------------------------------------------------------
