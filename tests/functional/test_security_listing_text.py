@@ -361,3 +361,18 @@ def test_a_script_link_already_in_the_database_is_never_shown_or_passed_on(
         assert result.exit_code == 0, result.output
         for path in (tmp_path / kind).iterdir():
             assert f"{scheme}:" not in path.read_text(encoding="utf-8").lower(), path
+
+
+def test_the_rules_hold_in_the_source(project_dir: Path) -> None:
+    """Every CSV the portal writes goes through SafeWriter; no text is compiled as a template at run time
+    (templates are files, or constants in portal/geo/maps.py, never strings built from data)."""
+    sources = {path: path.read_text(encoding="utf-8") for path in (project_dir / "portal").rglob("*.py")}
+    writers = [path for path, text in sources.items()
+               if re.search(r"csv\.(writer|DictWriter)\(", text) and path.name != "csv_cells.py"]
+    assert not writers, f"CSV written without SafeWriter in {writers}"
+    compiling = [path for path, text in sources.items()
+                 if re.search(r"render_template_string|from_string\(|jinja2\.Environment\(|(?<![`\w])Element\(", text)]
+    assert not compiling, f"text compiled as a template in {compiling}"
+    constants = re.compile(r'^    _template = Template\(\n\s+"""', re.MULTILINE)
+    for path, text in sources.items():
+        assert text.count("Template(") == len(constants.findall(text)), f"a template built from text in {path}"
