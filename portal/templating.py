@@ -17,6 +17,7 @@ from portal.accounts.navigation import staff_links
 from portal.datafiles.vocabularies import Vocabularies
 from portal.security import csp_nonce
 from portal.urgent import URGENT_CONTACTS
+from portal.weblinks import allowed_link
 
 
 def vocabularies() -> Vocabularies:
@@ -43,6 +44,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["allowed_link"] = allowed_link
     app.jinja_env.globals["miles"] = miles
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["staff_links"] = staff_links

@@ -16,6 +16,7 @@ from typing import Any
 from portal.exchange.records import Bundle, Origin, Problem
 from portal.exchange.tables import DATE, DATETIME, INTEGER, MONEY, NUMBER, TABLES, TIME, Table
 from portal.models.service import SERVICE_STATUSES
+from portal.weblinks import LINK_FIELDS, REFUSED, is_allowed_link
 
 # (table, field) -> the tables its id may name, first match wins.
 REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -249,6 +250,10 @@ def _check_ranges(table: Table, row: dict[str, Any], error: Callable[[str, str],
         low, high = row.get("minimum_age"), row.get("maximum_age")
         if low is not None and high is not None and low > high:
             error("minimum_age", f"is more than maximum_age ({low} > {high})")
+    for name in sorted(LINK_FIELDS & set(row)):
+        value = row[name]
+        if value and not is_allowed_link(value):
+            error(name, f"{REFUSED} (found {value[:40]!r})")
     for name in ("email", "assurer_email"):
         value = row.get(name)
         if value and not _EMAIL.match(value):

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from portal.csv_cells import as_written
 from portal.exchange.records import PARENT_FIELD, Bundle, Origin
 from portal.exchange.tables import NOT_KEPT, TABLES
 
@@ -60,7 +61,8 @@ def read_csv_file(bundle: Bundle, path: Path, file_name: str) -> None:
                     bundle.error(Origin(label, f"line {reader.line_num}"), "", "has more values than the header "
                                  "has columns")
                     continue
-                rows.append((reader.line_num, row))
+                # Our own exports put a quote before cells a spreadsheet would run: taken off again.
+                rows.append((reader.line_num, {name: as_written(value) for name, value in row.items()}))
     except UnicodeDecodeError:
         bundle.error(Origin(label, ""), "", "is not UTF-8 text")
         return

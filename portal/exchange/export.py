@@ -5,7 +5,6 @@ id order, so the same directory always gives the same bytes."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.csv_cells import SafeWriter
 from portal.exchange import oruk
 from portal.exchange.tables import DATE, DATETIME, INTEGER, MONEY, NUMBER, TABLES, TIME
 from portal.models import (
@@ -35,6 +35,7 @@ from portal.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from portal.weblinks import LINK_FIELDS, allowed_link
 
 CHUNK = 500
 FRICTIONLESS_TYPES = {INTEGER: "integer", NUMBER: "number", MONEY: "number", DATE: "date", TIME: "time",
@@ -115,11 +116,13 @@ def export_json(session: Session, folder: Path) -> ExportReport:
     return report
 
 
-def _csv_value(value: Any) -> str:
-    if value is None:
+def _csv_value(value: Any, name: str) -> Any:
+    """A cell as Open Referral writes it: text as text (made spreadsheet safe by SafeWriter), numbers as
+    numbers, links only if they are ones we allow."""
+    if value is None or (name in LINK_FIELDS and not allowed_link(value)):
         return ""
     converted = oruk.clean(value=value).get("value", "")
-    return str(converted)
+    return converted if isinstance(converted, (int, float)) and not isinstance(converted, bool) else str(converted)
 
 
 # What a hidden address (the organisation asked for it) leaves out, as the API and public pages do.
@@ -176,10 +179,10 @@ def export_csv(session: Session, folder: Path) -> ExportReport:
     for table in TABLES:
         path = folder / table.files[0]
         with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = SafeWriter(handle, lineterminator="\n")
             writer.writerow(table.field_names)
             for record in rows[table.name]:
-                writer.writerow([_csv_value(_published(table.name, record, name, masked))
+                writer.writerow([_csv_value(_published(table.name, record, name, masked), name)
                                  for name in table.field_names])
         report.files.append(path)
         report.counts[table.name] = len(rows[table.name])

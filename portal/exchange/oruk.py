@@ -30,6 +30,7 @@ from portal.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from portal.weblinks import LINK_FIELDS, allowed_link
 
 ORUK_VERSION = "3.0"
 ORUK_PROFILE = "https://openreferral.org.uk/"
@@ -48,7 +49,9 @@ def _value(value: Any) -> Any:
 
 
 def clean(**fields: Any) -> Json:
-    """The fields that have a value, written as JSON types."""
+    """The fields that have a value, written as JSON types; links only if they are ones we allow."""
+    for name in LINK_FIELDS & set(fields):
+        fields[name] = allowed_link(fields[name])
     return {name: _value(value) for name, value in fields.items() if value is not None and value != []}
 
 

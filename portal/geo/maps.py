@@ -15,6 +15,12 @@ jQuery or put text into HTML unescaped), no awesome-markers icons, no `keep_in_f
 
 Text from organisations (service names, details) reaches the browser only inside JSON (with
 <, >, & and ' escaped) and is put on the page with `textContent`, never as HTML.
+
+Rendered once: branca renders each element's template and then wraps the output in
+`Element(text)`, which compiles that output (holding the listing text) as a Jinja template and
+renders it a second time, so a place named `{{ 7*7 }}` would show as 49 and worse would run on
+the server. Every element here renders through `_RenderOnce` instead, which keeps each macro's
+output as plain text (`_Text`); `_render` checks that nothing in the page was compiled from text.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
-from branca.element import Figure, MacroElement
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 from folium.utilities import JsCode
@@ -50,6 +56,69 @@ COORDINATE_PLACES = 5  # about a metre: enough for a marker, and keeps 5,000 poi
 WARD_STYLE = {"color": "#505a5f", "weight": 1.5, "opacity": 0.9, "fillColor": "#b1b4b6", "fillOpacity": 0.12}
 # GOV.UK colours, one per neighbourhood (in the order of their names; repeated if there are more).
 NEIGHBOURHOOD_COLOURS = ("#1d70b8", "#00703c", "#f47738", "#4c2c92", "#d4351c", "#28a197", "#912b88", "#85994b")
+
+
+class _Text(Element):
+    """Output already rendered, kept as it is: never compiled or rendered as a template again."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Text"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _RenderOnce(MacroElement):
+    """A MacroElement whose header, html and script parts are added to the figure as plain text.
+
+    Mixed in after a folium class (`class _Map(folium.Map, _RenderOnce)`), it comes between that
+    class and MacroElement, so folium's own preparation (layers adding themselves to the map,
+    GeoJson styles, the layer control's lists) still runs, then this renders the macros once.
+    """
+
+    def render(self, **kwargs: Any) -> str:
+        _render_once(self, kwargs)
+        return ""  # the parts are in the figure
+
+
+def _render_once(element: MacroElement, kwargs: dict[str, Any]) -> None:
+    """branca's MacroElement.render without its second pass: each macro's output is added as text.
+
+    Children are rendered the same way: ours and folium's plain elements (no preparation of their
+    own, like the `addTo` statements layers add) here; any other element by its own `render`, and
+    `_render` refuses the page if that compiled anything.
+    """
+    figure = element.get_root()
+    assert isinstance(figure, Figure)  # nosec B101  # narrows the type: every element here is in a Figure
+    macros = element._template.module.__dict__
+    for part in ("header", "html", "script"):
+        macro = macros.get(part)
+        if macro is not None:
+            getattr(figure, part).add_child(_Text(str(macro(element, kwargs))), name=element.get_name())
+    for child in list(element._children.values()):
+        if isinstance(child, MacroElement) and type(child).render in (MacroElement.render, _RenderOnce.render):
+            _render_once(child, kwargs)
+        else:
+            child.render(**kwargs)
+
+
+class _Map(folium.Map, _RenderOnce):
+    pass
+
+
+class _GeoJson(folium.GeoJson, _RenderOnce):
+    pass
+
+
+class _FastMarkerCluster(FastMarkerCluster, _RenderOnce):
+    pass
+
+
+class _LayerControl(folium.LayerControl, _RenderOnce):
+    pass
+
 
 # Builds each marker, with its popup, from a data row [latitude, longitude, name, url, detail?].
 # Text is set with textContent, so names like "<script>" show as text; the link only uses urls
@@ -164,7 +233,7 @@ def results_map(
         if neighbourhood_of_ward:
             extra_css = _add_neighbourhoods(fmap, boundaries_geojson, neighbourhood_of_ward, labels)
             overlays += 1
-    FastMarkerCluster(
+    _FastMarkerCluster(
         rows,
         callback=_MARKER_CALLBACK,
         name=html.escape(labels.places_layer),
@@ -174,7 +243,7 @@ def results_map(
         spiderfy_on_max_zoom=True,
     ).add_to(fmap)
     if overlays:
-        folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+        _LayerControl(position="topright", collapsed=False).add_to(fmap)
     fmap.fit_bounds([list(bounds[0]), list(bounds[1])], padding=(24, 24), max_zoom=PLACE_ZOOM)
     return _render(fmap, "results", labels.results_region, labels.results_note, extra_css)
 
@@ -205,7 +274,7 @@ def place_map(
     if boundaries_geojson:
         _add_wards(fmap, boundaries_geojson, labels, control=False, names_from_zoom=PLACE_LABEL_ZOOM)
     if rows:
-        FastMarkerCluster(rows, callback=_MARKER_CALLBACK, control=False).add_to(fmap)
+        _FastMarkerCluster(rows, callback=_MARKER_CALLBACK, control=False).add_to(fmap)
     return _render(fmap, "place", labels.place_region, labels.place_note)
 
 
@@ -219,7 +288,7 @@ def _new_map(centre: tuple[float, float], zoom_start: int, height_px: int) -> fo
         "maxZoom": MAX_ZOOM,
         "scrollWheelZoom": False,  # scrolling the page should not zoom the map under the pointer
     }
-    return folium.Map(
+    return _Map(
         location=list(centre),
         tiles=None,
         width="100%",
@@ -239,7 +308,7 @@ def _add_wards(
 ) -> None:
     """Ward outlines with a light fill, each ward's name as a tooltip, and written on the map
     when zoomed in (from `names_from_zoom`)."""
-    layer = folium.GeoJson(
+    layer = _GeoJson(
         _slim_wards(geojson),
         name=html.escape(labels.wards_layer),
         control=control,
@@ -251,7 +320,7 @@ def _add_wards(
     _WardNames(layer, names_from_zoom).add_to(fmap)
 
 
-class _WardNames(MacroElement):
+class _WardNames(_RenderOnce):
     """Each ward's name written at its centre, in the ward layer (so they come and go with it).
 
     The names are hidden by CSS until the map is zoomed in to `min_zoom`: a class on the map's
@@ -306,7 +375,7 @@ def _add_neighbourhoods(
         colour = colours.get(feature["properties"].get("neighbourhood") or "", "#b1b4b6")
         return {"color": colour, "weight": 1, "opacity": 0.9, "fillColor": colour, "fillOpacity": 0.35}
 
-    layer = folium.GeoJson(
+    layer = _GeoJson(
         _slim_wards(geojson, neighbourhood_of_ward),
         name=html.escape(labels.neighbourhoods_layer),
         show=False,
@@ -327,7 +396,7 @@ def _add_neighbourhoods(
     ]
 
 
-class _Key(MacroElement):
+class _Key(_RenderOnce):
     """A key to a layer's colours, shown while the layer is on (names set as text)."""
 
     _template = Template(
@@ -521,10 +590,10 @@ def _render(
     """
     figure = fmap.get_root()
     assert isinstance(figure, Figure)  # nosec B101  # narrows the type: folium's root is always a Figure
-    figure.render()  # lets every element add its header, html and script parts
+    fmap.render()  # every element adds its header, html and script parts, as text (`_RenderOnce`)
     map_id = fmap.get_name()
 
-    match = _MAP_DIV.search(figure.html.render())
+    match = _MAP_DIV.search(_rendered_text(figure.html))
     if not match or match.group("id") != map_id:
         raise RuntimeError("folium's map markup has changed: update portal/geo/maps.py")
     note_id = f"{map_id}-note"
@@ -536,8 +605,8 @@ def _render(
         "</div>"
     )
 
-    styles = "\n".join([*_map_css(figure.header.render(), map_id), *extra_css])
-    script = figure.script.render().strip()
+    styles = "\n".join([*_map_css(_rendered_text(figure.header), map_id), *extra_css])
+    script = _rendered_text(figure.script).strip()
     # One function scope, so folium's variables do not become globals on the page.
     scripts = '(function () {\n"use strict";\n' + script + "\n})();"
     if "</script" in scripts.lower() or "<!--" in scripts:
@@ -571,3 +640,21 @@ def _map_css(header: str, map_id: str) -> list[str]:
         " text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 4px #fff; }",
     ]
     return rules
+
+
+def _rendered_text(part: Element) -> str:
+    """A part of the figure (header, html or script) as the text its elements rendered, joined.
+
+    Only `_Text` is taken as it is; branca's links to other files (dropped by `_map_css`) render
+    their fixed templates, and the figure's own meta tag is a constant. Anything else would have
+    compiled some text as a template: refused, so a change in folium cannot bring that back.
+    """
+    texts: list[str] = []
+    for name, child in part._children.items():
+        if isinstance(child, _Text):
+            texts.append(child.text)
+        elif isinstance(child, (JavascriptLink, CssLink)) or name == "meta_http":
+            texts.append(child.render())
+        else:
+            raise RuntimeError(f"a map element ({name}) was rendered as a template twice: update portal/geo/maps.py")
+    return "\n".join(texts)

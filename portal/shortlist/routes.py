@@ -20,6 +20,7 @@ from portal.kiosk.session import on_kiosk
 from portal.shortlist import ids as shortlist_ids
 from portal.shortlist import services
 from portal.shortlist.forms import NoteForm
+from portal.weblinks import allowed_link
 
 blueprint = Blueprint("shortlist", __name__, template_folder="templates")
 FLASH = "shortlist"
@@ -37,7 +38,7 @@ def shortlist_context() -> dict[str, object]:
 def take_away_links(service) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """A service page's link and QR code to take away; on a kiosk, a QR code of its website too."""
     link = services.service_url(service.id)
-    website = service.url if on_kiosk() and service.url else None
+    website = allowed_link(service.url) if on_kiosk() else None
     return {
         "link": link,
         "qr": qr_svg(link, _("QR code: a link to this page")),
