@@ -17,6 +17,7 @@ from portal.exchange import oruk
 from portal.extensions import db
 from portal.geo import gazetteer
 from portal.geo.distance import Point, haversine_miles
+from portal.geo.public_point import PublicPoints
 from portal.models import (
     PUBLIC_STATUSES,
     Attribute,
@@ -161,7 +162,7 @@ def list_service_at_locations(filters: ServiceFilters, paging: Paging) -> dict[s
     ranked = _ranked_ids(filters.search)
     conditions = _service_conditions(filters)
     query = (
-        select(ServiceAtLocation.id, ServiceAtLocation.service_id, Location.latitude, Location.longitude)
+        select(ServiceAtLocation.id, ServiceAtLocation.service_id, ServiceAtLocation.location_id)
         .join(Service, Service.id == ServiceAtLocation.service_id)
         .join(Location, Location.id == ServiceAtLocation.location_id)
         .where(*conditions).order_by(func.lower(Service.name), ServiceAtLocation.id)
@@ -174,10 +175,12 @@ def list_service_at_locations(filters: ServiceFilters, paging: Paging) -> dict[s
         rows.sort(key=lambda row: position[row.service_id])
     if filters.postcode:
         centre = _centre(filters.postcode)
+        points = _public_points({row.location_id for row in rows})
         measured = []
         for row in rows:
-            metres = (haversine_miles(centre, row.latitude, row.longitude) * METRES_PER_MILE
-                      if row.latitude is not None and row.longitude is not None else math.inf)
+            point = points.get(row.location_id)
+            metres = (haversine_miles(centre, point.latitude, point.longitude) * METRES_PER_MILE
+                      if point is not None else math.inf)
             if filters.proximity is None or metres <= filters.proximity:
                 measured.append((metres, row))
         measured.sort(key=lambda pair: pair[0])  # stable: equal distances keep the rank order
@@ -186,6 +189,16 @@ def list_service_at_locations(filters: ServiceFilters, paging: Paging) -> dict[s
     links = _full_links(ids)
     return oruk.page([oruk.service_at_location_brief(link) for link in links], len(rows), paging.page,
                      paging.per_page)
+
+
+def _public_points(location_ids: set[str]) -> dict[str, Point | None]:
+    """Each place's public point: a hidden address's district centre, never its exact point, so the
+    proximity filter and the order by distance cannot be used to find it."""
+    public_points = PublicPoints(db.session)
+    locations = db.session.execute(
+        select(Location).where(Location.id.in_(location_ids)).options(selectinload(Location.addresses))
+    ).scalars()
+    return {location.id: public_points.of(location) for location in locations}
 
 
 def _full_links(ids: list[str]) -> list[ServiceAtLocation]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY
+from portal.geo.public_point import PublicPoints
 from portal.models import Service
 from portal.models.schedule import WEEKDAYS
 from portal.models.service import public_services
@@ -24,8 +25,8 @@ class Place:
     longitude: float
     town: str
     neighbourhood: str | None
-    # The organisation asked for the exact address to be hidden: the point is used for distances only,
-    # never drawn on a map.
+    # The organisation asked for the exact address to be hidden: the point is its postcode district's
+    # centre (portal/geo/public_point.py), never the exact one, and it is not drawn on a map.
     address_hidden: bool = False
 
 
@@ -64,14 +65,15 @@ class ServiceDocument:
         return tuple(dict.fromkeys(place.town for place in self.places if place.town))
 
 
-def _document(service: Service) -> ServiceDocument:
+def _document(service: Service, public_points: PublicPoints) -> ServiceDocument:
     places = []
     days: set[str] = set()
     for link in service.service_at_locations:
         location = link.location
         address = location.address
-        if location.latitude is not None and location.longitude is not None:
-            places.append(Place(location.latitude, location.longitude, address.city if address else "",
+        point = public_points.of(location)
+        if point is not None:
+            places.append(Place(point.latitude, point.longitude, address.city if address else "",
                                 location.neighbourhood, bool(location.mask_exact_address)))
         for schedule in link.schedules:
             days.update(day for day in (schedule.byday or "").split(",") if day in WEEKDAYS)
@@ -114,12 +116,13 @@ def load_documents(session: Session, ids: Collection[str] | None = None) -> Iter
         public_services()
         .order_by(Service.id)
     )
+    public_points = PublicPoints(session)
     if ids is None:
         for chunk in session.execute(query.execution_options(yield_per=BATCH)).scalars().partitions():
-            yield from (_document(service) for service in chunk)
+            yield from (_document(service, public_points) for service in chunk)
         return
     wanted = list(ids)
     for start in range(0, len(wanted), BATCH):
         chunk_ids = wanted[start:start + BATCH]
         for service in session.execute(query.where(Service.id.in_(chunk_ids))).scalars():
-            yield _document(service)
+            yield _document(service, public_points)
