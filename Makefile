@@ -73,8 +73,9 @@ db: install
 
 seed: db
 
+# Emails (invitations, password resets) are written into instance/mail/ rather than sent.
 run: install assets translations/.compiled db
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) wsgi:app
+	MAIL_DROP_DIR=$${MAIL_DROP_DIR:-instance/mail} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) wsgi:app
 
 # Prints figures (not a test): its own databases of synthetic services under .bench/, served by gunicorn.
 bench: install assets

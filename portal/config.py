@@ -110,6 +110,14 @@ def _public_base_url(env: dict[str, str], name: str) -> str:
     return value or "http://127.0.0.1:8000"
 
 
+def _mail_drop_dir(env: dict[str, str], name: str) -> str:
+    """A folder emails are written to instead of being sent: for development and tests only."""
+    value = env.get("MAIL_DROP_DIR", "").strip()
+    if value and name == "production":
+        raise ConfigError("MAIL_DROP_DIR is for development and tests: in production, emails go by SMTP_HOST.")
+    return value
+
+
 def check_search_backend(backend: str, database_uri: str) -> str:
     """The text search backend, refused when unknown or when it cannot work with the database."""
     if backend not in SEARCH_BACKENDS:
@@ -213,6 +221,11 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SMTP_PORT": _int_setting(env, "SMTP_PORT", 25, 1),
         "SMTP_FROM": env.get("SMTP_FROM", "").strip(),
         "SMTP_TIMEOUT_SECONDS": _float_setting(env, "SMTP_TIMEOUT_SECONDS", 5.0, 0.1),
+        # Outside production, with no SMTP server: each email is written as a file (.eml) into this folder.
+        "MAIL_DROP_DIR": _mail_drop_dir(env, name),
+        # Sent emails (their links already taken out) are deleted this long after sending; unsent ones
+        # after CONTACT_RETENTION_DAYS, so no email outlives what it was about (`portal purge-outbox`).
+        "OUTBOX_RETENTION_DAYS": _int_setting(env, "OUTBOX_RETENTION_DAYS", 30, 1),
         # Accounts (portal/accounts): idle sign-out, lock-out after repeated failures, link lifetimes.
         "ACCOUNT_IDLE_MINUTES": _int_setting(env, "ACCOUNT_IDLE_MINUTES", 30, 1),
         "SIGN_IN_LOCKOUT_ATTEMPTS": _int_setting(env, "SIGN_IN_LOCKOUT_ATTEMPTS", 5, 1),

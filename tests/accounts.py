@@ -84,3 +84,40 @@ def sign_in(client: FlaskClient, person: Person, code_offset_seconds: float = 0)
         response = client.post("/sign-in/two-factor", data={
             "csrf_token": csrf_token(page), "code": current_code(person, code_offset_seconds)})
         assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+
+
+def emailed_bodies(app: Flask, to: str) -> list[str]:
+    """Run the outbox worker as cron does (`portal send-outbox`: answer reset requests, send what waits),
+    delivering into a mail drop folder, and return the bodies of every email `to` has had, newest first.
+    Emailed links exist only in what is sent: the outbox never holds them."""
+    from email import message_from_bytes, policy
+    from email.message import EmailMessage
+    from pathlib import Path
+
+    from portal.accounts.services import answer_password_reset_requests
+    from portal.notify import send_outbox
+
+    folder = Path(app.config["SEARCH_INDEX_DIR"]).parent / "mail"
+    previous = app.config.get("MAIL_DROP_DIR")
+    app.config["MAIL_DROP_DIR"] = str(folder)
+    try:
+        answer_password_reset_requests()
+        send_outbox()
+    finally:
+        app.config["MAIL_DROP_DIR"] = previous
+    found = []
+    for path in sorted(folder.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns, reverse=True):
+        email = message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert isinstance(email, EmailMessage)
+        if email["To"] == to:
+            found.append(email.get_content())
+    return found
+
+
+def emailed_link(app: Flask, to: str, path: str) -> str:
+    """The newest link to `path` ("/reset-password/") emailed to `to`, as a path on this site."""
+    for body in emailed_bodies(app, to):
+        match = re.search(rf"https?://[^/\s]+({re.escape(path)}[^\s]+)", body)
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no {path} link emailed to {to}")

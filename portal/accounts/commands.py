@@ -1,5 +1,6 @@
 """`flask --app wsgi portal create-account`: the first administrator of a new installation (everyone
-else is invited from the site), and `send-outbox`: retry emails that could not be sent."""
+else is invited from the site); `send-outbox`: answer password reset requests and send the emails
+waiting; `purge-outbox` and `purge-account-links`: delete old emails and links."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ def register(group: click.Group) -> None:
     group.add_command(create_account_command)
     group.add_command(send_outbox_command)
     group.add_command(purge_links_command)
+    group.add_command(purge_outbox_command)
 
 
 @click.command("create-account")
@@ -38,13 +40,27 @@ def create_account_command(email: str, display_name: str, roles: tuple[str, ...]
 
 @click.command("send-outbox")
 def send_outbox_command() -> None:
-    """Send the emails waiting in the outbox (cron-friendly; needs SMTP_HOST)."""
+    """Answer password reset requests, then send the emails waiting in the outbox (from cron, every
+    minute; needs SMTP_HOST, or MAIL_DROP_DIR outside production)."""
+    from flask import current_app
+
+    from portal.accounts.services import answer_password_reset_requests
     from portal.notify import send_outbox, smtp_settings
 
-    if smtp_settings() is None:
+    answer_password_reset_requests()
+    if smtp_settings() is None and not current_app.config.get("MAIL_DROP_DIR"):
         raise click.ClickException("SMTP_HOST is not set, so nothing can be sent. The messages stay in the outbox.")
     sent, waiting = send_outbox()
     click.echo(f"Sent {sent} messages; {waiting} still waiting.")
+
+
+@click.command("purge-outbox")
+def purge_outbox_command() -> None:
+    """Delete sent emails after OUTBOX_RETENTION_DAYS, unsent ones after CONTACT_RETENTION_DAYS, and
+    unsent emails whose link has expired or been replaced (cron-friendly, daily)."""
+    from portal.notify import purge_outbox
+
+    click.echo(f"Deleted {purge_outbox()} old emails from the outbox.")
 
 
 @click.command("purge-account-links")

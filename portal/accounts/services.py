@@ -20,10 +20,10 @@ from portal.accounts.tokens import hash_token, new_token
 from portal.contact.audit import record_event
 from portal.contact.crypto import ContactCipher
 from portal.extensions import db
-from portal.models.account import ROLES, AccountToken, UserAccount, UserRole
+from portal.models.account import ROLES, AccountToken, PasswordResetRequest, UserAccount, UserRole
 from portal.models.contact_request import OutboxMessage, utcnow
 from portal.models.organisation import Organization
-from portal.notify import queue, send_queued
+from portal.notify import SECRET_MARK, cancel_links, queue_link, send_queued
 
 SUBJECT_ACCOUNT = "account"
 INVITATION = "invitation"
@@ -160,21 +160,28 @@ def sign_out_everywhere(account: UserAccount, actor: str) -> None:
 
 # Links: invitations and password resets ----------------------------------------------------------------
 
-def _link(endpoint: str, token: str) -> str:
-    """An emailed link: always PUBLIC_BASE_URL, never the Host header the request happened to carry."""
-    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, token=token)
+def _link(endpoint: str) -> str:
+    """An emailed link, with the mark its secret replaces when it is sent (portal/notify.py): always
+    PUBLIC_BASE_URL, never the Host header the request happened to carry."""
+    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, token="TOKEN").replace("TOKEN", SECRET_MARK)
 
 
 def _new_link_token(purpose: str, email: str, created_by: str, lifetime: dt.timedelta, *,
                     user_id: str | None = None, roles: Iterable[str] = (),
-                    organisation_ids: Iterable[str] = ()) -> tuple[AccountToken, str]:
-    token, token_hash = new_token()
-    record = AccountToken(purpose=purpose, token_hash=token_hash, email=normalise_email(email), user_id=user_id,
+                    organisation_ids: Iterable[str] = ()) -> AccountToken:
+    """A new link's record. Earlier unused links for the same account (or, for invitations, the same
+    address) stop working. The record's hash matches no secret anyone has until its email is sent."""
+    email = normalise_email(email)
+    earlier = select(AccountToken).where(AccountToken.purpose == purpose, AccountToken.used_at.is_(None))
+    earlier = earlier.where(AccountToken.user_id == user_id if user_id else AccountToken.email == email)
+    cancel_links(list(db.session.scalars(earlier)))
+    _, unknown_hash = new_token()
+    record = AccountToken(purpose=purpose, token_hash=unknown_hash, email=email, user_id=user_id,
                           roles=",".join(sorted(roles)), organisation_ids=",".join(sorted(organisation_ids)),
                           created_by=created_by, expires_at=utcnow() + lifetime)
     db.session.add(record)
     db.session.flush()
-    return record, token
+    return record
 
 
 def find_link(purpose: str, token: str) -> AccountToken | None:
@@ -216,23 +223,23 @@ def invite(email: str, roles: Iterable[str], organisation_ids: Iterable[str], in
         raise AccountError("Select organisations from the list")
     if account_by_email(email) is not None:
         raise AccountError("There is already an account with this email address")
-    record, token = _new_link_token(INVITATION, email, inviter.actor,
-                                    dt.timedelta(days=current_app.config["INVITATION_DAYS"]),
-                                    roles=roles, organisation_ids=organisation_ids)
+    record = _new_link_token(INVITATION, email, inviter.actor,
+                             dt.timedelta(days=current_app.config["INVITATION_DAYS"]),
+                             roles=roles, organisation_ids=organisation_ids)
     audit(inviter.actor, "invited", record.id, detail="roles: " + ", ".join(roles))
-    message = _invitation_email(record, token)
+    message = _invitation_email(record)
     db.session.commit()
     send_queued(message)
     return message
 
 
-def _invitation_email(record: AccountToken, token: str) -> OutboxMessage:
+def _invitation_email(record: AccountToken) -> OutboxMessage:
     days = current_app.config["INVITATION_DAYS"]
-    return queue(record.email, "You have been invited to Tameside Family Help",
-                 "You have been invited to help keep Tameside Family Help up to date.\n\n"
-                 f"Create your account with this link within {days} days. It works once:\n"
-                 f"{_link('accounts.accept_invitation', token)}\n\n"
-                 "If you were not expecting this, you can ignore this email.")
+    return queue_link(record.email, "You have been invited to Tameside Family Help",
+                      "You have been invited to help keep Tameside Family Help up to date.\n\n"
+                      f"Create your account with this link within {days} days. It works once:\n"
+                      f"{_link('accounts.accept_invitation')}\n\n"
+                      "If you were not expecting this, you can ignore this email.", record)
 
 
 def renew_invitation(record: AccountToken) -> OutboxMessage:
@@ -240,12 +247,12 @@ def renew_invitation(record: AccountToken) -> OutboxMessage:
     if link_state(record) is not LinkState.EXPIRED:
         raise AccountError("This invitation cannot be renewed")
     record.used_at = utcnow()
-    fresh, token = _new_link_token(INVITATION, record.email, record.created_by,
-                                   dt.timedelta(days=current_app.config["INVITATION_DAYS"]),
-                                   roles=record.roles.split(","),
-                                   organisation_ids=[i for i in record.organisation_ids.split(",") if i])
+    fresh = _new_link_token(INVITATION, record.email, record.created_by,
+                            dt.timedelta(days=current_app.config["INVITATION_DAYS"]),
+                            roles=record.roles.split(","),
+                            organisation_ids=[i for i in record.organisation_ids.split(",") if i])
     audit(ANONYMOUS, "invitation renewed", fresh.id, detail=f"replaces {record.id}")
-    message = _invitation_email(fresh, token)
+    message = _invitation_email(fresh)
     db.session.commit()
     send_queued(message)
     return message
@@ -269,22 +276,37 @@ def accept_invitation(record: AccountToken, display_name: str, password: str) ->
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link when there is an active account; say nothing either way."""
-    account = account_by_email(email)
-    if account is None or not account.active:
-        return
-    record, token = _new_link_token(PASSWORD_RESET, account.email, ANONYMOUS,
-                                    dt.timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"]),
-                                    user_id=account.id)
-    audit(ANONYMOUS, "password reset asked for", account.id)
-    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
-    message = queue(account.email, "Reset your Tameside Family Help password",
-                    f"Use this link within {minutes} minutes to choose a new password. It works once:\n"
-                    f"{_link('accounts.reset_password', token)}\n\n"
-                    "If you did not ask to reset your password, you can ignore this email: "
-                    "your password has not changed.")
+    """Record that someone asked to reset the password for `email`, and nothing else: the same work
+    whether or not there is such an account, so the answer and its timing say nothing. The outbox
+    worker answers it (`answer_password_reset_requests`)."""
+    db.session.add(PasswordResetRequest(email=normalise_email(email)[:254]))
     db.session.commit()
-    send_queued(message)
+
+
+def answer_password_reset_requests() -> int:
+    """Email a reset link for each address asked for that has an active account (once per address,
+    however often it was asked for), drop the rest; returns how many links were queued."""
+    requests = list(db.session.scalars(select(PasswordResetRequest).order_by(PasswordResetRequest.created_at)))
+    queued = 0
+    for email in dict.fromkeys(request.email for request in requests):
+        account = account_by_email(email)
+        if account is None or not account.active:
+            continue
+        record = _new_link_token(PASSWORD_RESET, account.email, ANONYMOUS,
+                                 dt.timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"]),
+                                 user_id=account.id)
+        audit(ANONYMOUS, "password reset asked for", account.id)
+        minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+        queue_link(account.email, "Reset your Tameside Family Help password",
+                   f"Use this link within {minutes} minutes to choose a new password. It works once:\n"
+                   f"{_link('accounts.reset_password')}\n\n"
+                   "If you did not ask to reset your password, you can ignore this email: "
+                   "your password has not changed.", record)
+        queued += 1
+    for request in requests:
+        db.session.delete(request)
+    db.session.commit()
+    return queued
 
 
 def reset_password(record: AccountToken, password: str) -> UserAccount:

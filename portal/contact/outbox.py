@@ -9,6 +9,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -35,15 +36,24 @@ def queue_message(session: Session, to: str, subject: str, body: str) -> OutboxM
     return message
 
 
-def send_message(message: OutboxMessage, smtp: SmtpSettings | None) -> bool:
-    """Try to send one message; True (and sent_at set) when the server accepted it. The caller commits."""
-    if smtp is None or not smtp.host or "@" not in message.to or not smtp.sender:
-        return False
+def send_message(message: OutboxMessage, smtp: SmtpSettings | None, body: str | None = None,
+                 drop_dir: Path | None = None) -> bool:
+    """Try to send one message (with `body` in place of the stored one, for an email whose link is made
+    as it is sent); True (and sent_at set) when the server accepted it, or when it was written into
+    `drop_dir` (development and tests, with no SMTP server). The caller commits."""
     email = EmailMessage()
-    email["From"] = smtp.sender
     email["To"] = message.to
     email["Subject"] = message.subject
-    email.set_content(message.body)
+    email.set_content(message.body if body is None else body)
+    if (smtp is None or not smtp.host) and drop_dir is not None:
+        email["From"] = "tameside-family-help"
+        drop_dir.mkdir(parents=True, exist_ok=True)
+        (drop_dir / f"{message.id}.eml").write_bytes(bytes(email))
+        message.sent_at = utcnow()
+        return True
+    if smtp is None or not smtp.host or "@" not in message.to or not smtp.sender:
+        return False
+    email["From"] = smtp.sender
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds) as server:
             server.send_message(email)

@@ -1,6 +1,14 @@
 """The portal's tables. Importing this package registers every model with SQLAlchemy."""
 
-from portal.models.account import ROLES, SECOND_FACTOR_ROLES, AccountToken, ManageRequest, UserAccount, UserRole
+from portal.models.account import (
+    ROLES,
+    SECOND_FACTOR_ROLES,
+    AccountToken,
+    ManageRequest,
+    PasswordResetRequest,
+    UserAccount,
+    UserRole,
+)
 from portal.models.contact import Contact, Phone
 from portal.models.contact_request import CONTACT_REQUEST_STATUSES, AuditEvent, ContactRequest, OutboxMessage
 from portal.models.geography import GeocodeCache, Neighbourhood, Postcode, Ward
@@ -26,6 +34,7 @@ __all__ = [
     "AccountToken",
     "ListingVersion",
     "ManageRequest",
+    "PasswordResetRequest",
     "ProblemReport",
     "UserAccount",
     "UserRole",

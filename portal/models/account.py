@@ -109,6 +109,18 @@ class AccountToken(db.Model):  # type: ignore[name-defined,misc]
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class PasswordResetRequest(db.Model):  # type: ignore[name-defined,misc]
+    """Someone asked for a password reset for this address. The outbox worker answers it (an email when
+    there is an active account, nothing otherwise) and deletes it, so the request itself does the same
+    work whether or not the account exists."""
+
+    __tablename__ = "password_reset_request"
+
+    id: Mapped[str] = id_column()
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 class ManageRequest(db.Model):  # type: ignore[name-defined,misc]
     """"Is this your organisation?": someone asks to manage a listing; a moderator decides.
 

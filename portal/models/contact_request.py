@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Index, LargeBinary, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -55,7 +55,12 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
 
 
 class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
-    """An email waiting to be sent (sent_at empty) or already sent."""
+    """An email waiting to be sent (sent_at empty) or already sent.
+
+    An email with a single-use link (an invitation, a password reset) names its `account_token` and
+    holds only a mark where the link goes: the link's secret is made when the email is sent, put
+    into what is sent, and never stored (portal/notify.py).
+    """
 
     __tablename__ = "outbox_message"
 
@@ -65,3 +70,5 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    link_token_id: Mapped[str | None] = mapped_column(
+        ForeignKey("account_token.id", ondelete="CASCADE"), index=True)

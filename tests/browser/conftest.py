@@ -49,10 +49,11 @@ def wait_until_up(url: str, seconds: float = 30) -> None:
 
 def served_environment(folder: Path, **settings: str) -> dict[str, str]:
     """A portal's environment of its own in `folder`, on a free port (PORT), whose emailed links
-    (PUBLIC_BASE_URL) lead back to it."""
+    (PUBLIC_BASE_URL) lead back to it; its emails are written into `folder`/mail (MAIL_DROP_DIR)."""
     port = free_port()
     return dict(os.environ, PORTAL_ENV="development", INSTANCE_DIR=str(folder),
                 DATABASE_URL=f"sqlite:///{folder / 'portal.db'}", SEARCH_INDEX_DIR=str(folder / "index"),
+                MAIL_DROP_DIR=str(folder / "mail"),
                 PORT=str(port), PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", **settings)
 
 

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import uuid
+from email import message_from_bytes, policy
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -41,9 +43,10 @@ def a_service_closed_on_sundays(environment: dict[str, str]) -> tuple[str, str, 
 
 
 def invitation_link(environment: dict[str, str], email: str) -> str:
-    with served_database(environment) as connection:
-        (body,) = connection.execute("SELECT body FROM outbox_message WHERE \"to\" = ? ORDER BY created_at DESC",
-                                     (email,)).fetchone()
+    """From the newest email to `email` in the served portal's mail drop folder: the outbox keeps no link."""
+    emails = sorted(Path(environment["MAIL_DROP_DIR"]).glob("*.eml"), key=lambda path: path.stat().st_mtime_ns)
+    parsed = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in emails]
+    (body,) = [message.get_content() for message in parsed if message["To"] == email][-1:]  # type: ignore[attr-defined]
     match = re.search(r"https?://[^/\s]+(/invitation/\S+)", body)
     assert match, body
     return match.group(1)  # the path: the email's links name the configured public address
