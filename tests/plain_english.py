@@ -259,4 +259,6 @@ def family_pages(app: Flask, fetch: Fetch = _get) -> Iterator[tuple[str, str]]:
     yield "outcome: urgent", fetch(urgent, "/questionnaire/outcome/urgent", 200)
 
     kiosk = app.test_client()
+    yield "kiosk offer", fetch(kiosk, "/kiosk", 200)
+    _post_step(kiosk, "/kiosk", {})
     yield "kiosk start", fetch(kiosk, "/kiosk", 200)

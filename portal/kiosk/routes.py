@@ -17,10 +17,20 @@ blueprint.record_once(lambda state: init_kiosk(state.app))  # type: ignore[arg-t
 @blueprint.get("/kiosk")
 @public
 def start():  # type: ignore[no-untyped-def]
+    """The kiosk's start screen. A browser that is not yet a kiosk is only offered a button to become
+    one: opening the address (a link from anywhere) changes nothing and signs nobody out."""
     if not visit.kiosk_active():
-        visit.start_visit()  # this browser becomes a kiosk: anyone signed in is signed out
+        return render_template("kiosk/begin.html")
     vocab = vocabularies()
     return render_template("kiosk/start.html", needs=list(vocab.needs.values()), towns=list(vocab.towns.values()))
+
+
+@blueprint.post("/kiosk")
+@public
+def begin():  # type: ignore[no-untyped-def]
+    """Make this browser a kiosk, from the form on /kiosk (with its token: another site cannot do it)."""
+    visit.start_visit()  # anyone signed in is signed out
+    return redirect(visit.start_url(), code=303)
 
 
 @blueprint.get("/kiosk/where")
@@ -34,14 +44,16 @@ def where():  # type: ignore[no-untyped-def]
     return render_template("kiosk/where.html", need=need, towns=list(vocabularies().towns.values()))
 
 
-# Not checked for a form token: starting again only ever empties the session, it must work even when
-# the session (and its token) has already gone, and the session cookie is SameSite=Lax, so a post from
-# another site carries no session to empty. The form still sends its token.
+# Not checked for a form token: starting again must work even when the kiosk's session (and its token)
+# has gone. It only ever acts on a browser that is a kiosk already (KIOSK_MODE, or a kiosk session): a
+# post from another site, or from anyone's own browser, changes nothing for a session that is not one
+# (and the session cookie is SameSite=Lax, so a post from another site carries no session anyway).
 @blueprint.post("/kiosk/reset")
 @public
 @csrf.exempt
 def reset():  # type: ignore[no-untyped-def]
-    visit.start_visit()
+    if visit.kiosk_active():
+        visit.start_visit()
     return redirect(visit.start_url(), code=303)
 
 

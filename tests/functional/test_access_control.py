@@ -39,6 +39,7 @@ EXPECTED_ACCESS = {
     "search.results_map": PUBLIC,
     # Kiosk mode and shortlists (no account: everyone).
     "kiosk.start": PUBLIC,
+    "kiosk.begin": PUBLIC,
     "kiosk.where": PUBLIC,
     "kiosk.reset": PUBLIC,
     "kiosk.still_here": PUBLIC,
