@@ -92,6 +92,7 @@ class SearchService:
         self._need_counts: tuple[tuple[int, dt.date], dict[str, int]] | None = None
         self._outcomes: OrderedDict[tuple[object, ...], SearchOutcome] = OrderedDict()
         self._lock = threading.RLock()
+        self._unwritten: set[str] = set()  # services whose index write failed, written again at each sync
         self.sync_rebuild_limit = SYNC_REBUILD_LIMIT
         self.resilient: ResilientTextIndex | None = None
         text: TextBackend = self.index
@@ -164,6 +165,7 @@ class SearchService:
         with self._lock:
             self._checked = now
             with self._session() as session:
+                self._retry_failed_writes(session)
                 query = select(Service.id, Service.last_modified)
                 if self._watermark is not None:
                     query = query.where(Service.last_modified > self._watermark)
@@ -197,9 +199,28 @@ class SearchService:
 
     def _apply(self, documents: list[ServiceDocument], removed: list[str], elsewhere: bool = False) -> None:
         """Into this process's documents, and into the index (which, for a change committed
-        `elsewhere`, usually holds it already and is then left alone)."""
+        `elsewhere`, usually holds it already and is then left alone).
+
+        The change is already committed when this runs, so a failure to write the index (a full disk,
+        a folder that cannot be written) is not the change's failure: it is logged, and the services
+        are written again at each sync until the index takes them (`_retry_failed_writes`)."""
         self.store.apply(documents, removed)
-        self.index.write(documents, removed, only_newer=elsewhere)
+        try:
+            self.index.write(documents, removed, only_newer=elsewhere)
+        except Exception as error:  # noqa: BLE001  # any failure: the database has the change
+            self._unwritten.update(document.id for document in documents)
+            self._unwritten.update(removed)
+            logger.error("search index not updated for %d changed services (%s: %s); retrying at each sync",
+                         len(documents) + len(removed), type(error).__name__, error)
+
+    def _retry_failed_writes(self, session: Session) -> None:
+        """Write again the services whose index write failed; they stay listed until it works."""
+        if not self._unwritten:
+            return
+        ids, self._unwritten = sorted(self._unwritten), set()
+        self._refresh(session, ids)
+        if not self._unwritten:
+            logger.info("search index caught up with %d changed services", len(ids))
 
     def rebuild(self) -> RebuildReport:
         """Build a fresh index from the database and swap it in; searches go on meanwhile."""
