@@ -241,6 +241,9 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # portal/manage_requests): how often one client may send them, and how long decided requests are kept.
         "PROBLEM_REPORT_RATE_LIMIT": env.get("PROBLEM_REPORT_RATE_LIMIT", "").strip() or "10 per hour",
         "MANAGE_REQUEST_RATE_LIMIT": env.get("MANAGE_REQUEST_RATE_LIMIT", "").strip() or "5 per hour",
+        # Searches and API reads (portal/search, portal/api) one client may make: generous, for a kiosk or a
+        # practitioner searching all day, yet a bound on what one address can make the servers work.
+        "SEARCH_RATE_LIMIT": env.get("SEARCH_RATE_LIMIT", "").strip() or "120 per minute",
         "MANAGE_REQUEST_RETENTION_DAYS": _int_setting(env, "MANAGE_REQUEST_RETENTION_DAYS", 30, 1),
         # Kiosk mode (portal/kiosk): KIOSK_MODE=1 makes every page a kiosk page (a dedicated terminal); the
         # "Are you still there?" prompt after KIOSK_IDLE_SECONDS, a full reset KIOSK_PROMPT_SECONDS later.

@@ -1,9 +1,12 @@
 """Flask extensions, created once and bound to the app in create_app()."""
 
-from flask import request
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask_limiter.util import get_qualified_name, get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -31,14 +34,31 @@ babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 
-# Every limit in the service is on something sent (a form, a sign-in): reading a page is never limited,
-# so a GET or HEAD skips the check. tests/functional/test_rate_limit_scope.py holds every limit to that.
+# Limits are on something sent (a form, a sign-in): reading a page is not limited, so a GET or HEAD
+# skips the check, except on the few costly reads marked with limit_reads (search and the API, limited
+# by SEARCH_RATE_LIMIT). tests/functional/test_rate_limit_scope.py holds every limit to that.
 READING = frozenset({"GET", "HEAD"})
+_READ_LIMITED: set[str] = set()
+
+
+def limit_reads(limit: Callable[[], str]) -> Callable[[Any], Any]:
+    """A limit per client address on reading a costly page (search, the API)."""
+    def decorate(view: Any) -> Any:
+        _READ_LIMITED.add(get_qualified_name(view))
+        return limiter.limit(limit, methods=sorted(READING))(view)
+    return decorate
+
+
+def search_rate_limit() -> str:
+    return str(current_app.config.get("SEARCH_RATE_LIMIT") or "120 per minute")
 
 
 @limiter.request_filter
 def _reading() -> bool:
-    return request.method in READING
+    if request.method not in READING:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return view is None or get_qualified_name(view) not in _READ_LIMITED
 
 
 login_manager = LoginManager()

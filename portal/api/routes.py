@@ -17,6 +17,7 @@ from portal.api import services
 from portal.api.openapi import openapi_document
 from portal.api.params import ApiError, is_id, parse_filters, parse_paging, parse_taxonomy_id
 from portal.exchange.oruk import ORUK_PROFILE, ORUK_VERSION
+from portal.extensions import limit_reads, search_rate_limit
 
 blueprint = Blueprint("oruk_api", __name__, url_prefix="/api/oruk")
 
@@ -59,6 +60,7 @@ def _checked_id(value: str) -> str:
 
 @blueprint.get("/")
 @public
+@limit_reads(search_rate_limit)
 def index():  # type: ignore[no-untyped-def]
     return jsonify({"version": ORUK_VERSION, "profile": ORUK_PROFILE,
                     "openapi_url": url_for("oruk_api.openapi", _external=True)})
@@ -66,24 +68,28 @@ def index():  # type: ignore[no-untyped-def]
 
 @blueprint.get("/openapi.json")
 @public
+@limit_reads(search_rate_limit)
 def openapi():  # type: ignore[no-untyped-def]
     return jsonify(openapi_document())
 
 
 @blueprint.get("/services")
 @public
+@limit_reads(search_rate_limit)
 def service_list():  # type: ignore[no-untyped-def]
     return jsonify(services.list_services(parse_filters(request.args), parse_paging(request.args)))
 
 
 @blueprint.get("/services/<service_id>")
 @public
+@limit_reads(search_rate_limit)
 def service(service_id: str):  # type: ignore[no-untyped-def]
     return _found(services.get_service(_checked_id(service_id)), "service")
 
 
 @blueprint.get("/service_at_locations")
 @public
+@limit_reads(search_rate_limit)
 def service_at_location_list():  # type: ignore[no-untyped-def]
     filters = parse_filters(request.args, with_place=True)
     return jsonify(services.list_service_at_locations(filters, parse_paging(request.args)))
@@ -91,29 +97,34 @@ def service_at_location_list():  # type: ignore[no-untyped-def]
 
 @blueprint.get("/service_at_locations/<service_at_location_id>")
 @public
+@limit_reads(search_rate_limit)
 def service_at_location(service_at_location_id: str):  # type: ignore[no-untyped-def]
     return _found(services.get_service_at_location(_checked_id(service_at_location_id)), "service at location")
 
 
 @blueprint.get("/taxonomies")
 @public
+@limit_reads(search_rate_limit)
 def taxonomy_list():  # type: ignore[no-untyped-def]
     return jsonify(services.list_taxonomies(parse_paging(request.args)))
 
 
 @blueprint.get("/taxonomies/<taxonomy_id>")
 @public
+@limit_reads(search_rate_limit)
 def taxonomy(taxonomy_id: str):  # type: ignore[no-untyped-def]
     return _found(services.get_taxonomy(_checked_id(taxonomy_id)), "taxonomy")
 
 
 @blueprint.get("/taxonomy_terms")
 @public
+@limit_reads(search_rate_limit)
 def taxonomy_term_list():  # type: ignore[no-untyped-def]
     return jsonify(services.list_taxonomy_terms(parse_paging(request.args), parse_taxonomy_id(request.args)))
 
 
 @blueprint.get("/taxonomy_terms/<taxonomy_term_id>")
 @public
+@limit_reads(search_rate_limit)
 def taxonomy_term(taxonomy_term_id: str):  # type: ignore[no-untyped-def]
     return _found(services.get_taxonomy_term(_checked_id(taxonomy_term_id)), "taxonomy term")

@@ -14,8 +14,19 @@ from portal.config import PROJECT_DIR
 from portal.datafiles import read_yaml
 
 FAMILIES_FILE = PROJECT_DIR / "directory_data" / "search" / "word_families.yaml"
+# The cost of one search is bounded here, for every way in (the search page, the API's search=, the
+# kiosk, need pages, the questionnaire's outcomes) and every backend: at most this many characters and
+# words; each word cut to MAX_WORD_CHARACTERS (no word in the directory is near that long). Typos are
+# tolerated only in words of TYPO_MIN_CHARACTERS to TYPO_MAX_CHARACTERS (a slip-tolerant match costs
+# far more for a long word, and a long random string is no misspelling), in at most MAX_TYPO_WORDS words
+# of a search, each expanded into at most MAX_TYPO_EXPANSIONS directory words per field.
 MAX_QUERY_CHARACTERS = 200
 MAX_QUERY_WORDS = 12
+MAX_WORD_CHARACTERS = 30
+TYPO_MIN_CHARACTERS = 4
+TYPO_MAX_CHARACTERS = 20
+MAX_TYPO_WORDS = 4
+MAX_TYPO_EXPANSIONS = 8
 # Words and apostrophes inside words ("won't"), in any script.
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 
@@ -52,9 +63,42 @@ def plain_analyzer() -> Analyzer:
     return RegexTokenizer(r"\w+(?:['’]\w+)*") | LowercaseFilter() | StopFilter()
 
 
-def query_words(text: str) -> list[str]:
-    """The words of a search, lower-cased, without stop words, at most MAX_QUERY_WORDS of them."""
+def _all_query_words(text: str) -> list[str]:
     analyzer = plain_analyzer()
     ignored = ignored_words()
-    words = [token.text.replace("’", "'") for token in analyzer(text[:MAX_QUERY_CHARACTERS])]
-    return [word for word in dict.fromkeys(words) if word not in ignored][:MAX_QUERY_WORDS]
+    words = [token.text.replace("’", "'")[:MAX_WORD_CHARACTERS] for token in analyzer(text[:MAX_QUERY_CHARACTERS])]
+    return [word for word in dict.fromkeys(words) if word not in ignored]
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a search, lower-cased, without stop words, at most MAX_QUERY_WORDS of them, each
+    at most MAX_WORD_CHARACTERS long."""
+    return _all_query_words(text)[:MAX_QUERY_WORDS]
+
+
+def shortened(text: str) -> bool:
+    """Whether query_words left out or cut any word of `text` (so the visitor can be told)."""
+    words = [token.text for token in plain_analyzer()(text)]
+    return (len(_all_query_words(text)) > MAX_QUERY_WORDS or len(text) > MAX_QUERY_CHARACTERS
+            or any(len(word) > MAX_WORD_CHARACTERS for word in words))
+
+
+def may_correct(word: str) -> bool:
+    """Whether a word is short enough, and long enough, for slips of the keyboard to be looked for."""
+    return TYPO_MIN_CHARACTERS <= len(word) <= TYPO_MAX_CHARACTERS
+
+
+class TypoBudget:
+    """The typo tolerance one search may still spend: MAX_TYPO_WORDS words, each of a length
+    may_correct() allows. `spent` lists the words it was spent on."""
+
+    def __init__(self, words: int = MAX_TYPO_WORDS) -> None:
+        self.left = words
+        self.spent: list[str] = []
+
+    def take(self, word: str) -> bool:
+        if self.left <= 0 or not may_correct(word):
+            return False
+        self.left -= 1
+        self.spent.append(word)
+        return True

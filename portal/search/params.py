@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from portal.models.schedule import WEEKDAYS
-from portal.search.analysis import MAX_QUERY_CHARACTERS
+from portal.search.analysis import MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS, MAX_WORD_CHARACTERS, shortened
 
 RADII = (1, 2, 5, 10)
 DEFAULT_RADIUS = 5
@@ -115,6 +115,10 @@ def parse_search_params(values: MultiValues, choices: Choices, _: Translate) -> 
         q = q[:MAX_QUERY_CHARACTERS].rsplit(" ", 1)[0]
         params.notices.append(_("Your search was long, so we used the first %(count)d characters.",
                                 count=MAX_QUERY_CHARACTERS))
+    elif shortened(q):
+        params.notices.append(_("Your search had many words or very long words, so we searched for the first "
+                                "%(words)d words and the first %(letters)d letters of each.",
+                                words=MAX_QUERY_WORDS, letters=MAX_WORD_CHARACTERS))
     params.q = q
     params.postcode = " ".join((values.get("postcode") or "").split())[:40]
 

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from portal.search.analysis import plain_analyzer, query_words, word_families
+from portal.search.analysis import MAX_TYPO_WORDS, TYPO_MAX_CHARACTERS, plain_analyzer, query_words, word_families
 from portal.search.documents import ServiceDocument
 from portal.search.whoosh_index import TEXT_MATCH_LIMIT, TextMatch
 
@@ -60,6 +60,7 @@ checked AS (
     SELECT typed.*,
            typed.ord > :typed_count
            OR length(typed.word) < :min_length
+           OR length(typed.word) > :max_length
            OR typed.word = ANY(CAST(:understood AS text[]))
            OR numnode(plainto_tsquery('english', typed.family)) = 0
            OR EXISTS (SELECT 1 FROM search_word AS s WHERE s.word IN (typed.word, typed.family))
@@ -67,15 +68,21 @@ checked AS (
                       WHERE d.document @@ plainto_tsquery('english', typed.family)) AS known
     FROM typed
 ),
-corrected AS (
+counted AS (
     SELECT checked.*,
-           CASE WHEN checked.known THEN NULL ELSE (
+           NOT checked.known AND count(*) FILTER (WHERE NOT checked.known) OVER (ORDER BY checked.ord)
+                                 <= :max_typo_words AS attempted
+    FROM checked
+),
+corrected AS (
+    SELECT counted.*,
+           CASE WHEN NOT counted.attempted THEN NULL ELSE (
                SELECT s.word FROM search_word AS s
-               WHERE s.word % checked.word AND similarity(s.word, checked.word) >= :min_similarity
-               ORDER BY similarity(s.word, checked.word) DESC, s.word
+               WHERE s.word % counted.word AND similarity(s.word, counted.word) >= :min_similarity
+               ORDER BY similarity(s.word, counted.word) DESC, s.word
                LIMIT 1
            ) END AS correction
-    FROM checked
+    FROM counted
 ),
 terms AS (
     SELECT corrected.*, COALESCE(CAST(:families AS jsonb) ->> corrected.correction, corrected.correction,
@@ -94,7 +101,7 @@ ranked AS (
     WHERE d.document @@ search.query OR d.need_slugs && CAST(:needs AS text[])
 ),
 best AS (SELECT service_id, score FROM ranked ORDER BY score DESC, service_id LIMIT {TEXT_MATCH_LIMIT})
-SELECT (SELECT json_agg(json_build_array(word, correction, term) ORDER BY ord) FROM terms) AS words,
+SELECT (SELECT json_agg(json_build_array(word, correction, term, attempted) ORDER BY ord) FROM terms) AS words,
        (SELECT json_object_agg(service_id, score) FROM best) AS scores
 """)  # nosec B608  # built from constant fragments only; every value is a bound parameter
 
@@ -294,6 +301,8 @@ class PostgresIndex:
             "understood": sorted(understood or ()),
             "families": _family_json(),
             "min_length": MIN_CORRECTED_LENGTH,
+            "max_length": TYPO_MAX_CHARACTERS,
+            "max_typo_words": MAX_TYPO_WORDS,
             "min_similarity": MIN_SIMILARITY,
             "weights": WEIGHTS,
             "needs": list(need_slugs),
@@ -303,15 +312,15 @@ class PostgresIndex:
             row = connection.execute(_MATCH, parameters).one()
         used: list[list[Any]] = row.words or []
         scores = {service_id: float(score) for service_id, score in (row.scores or {}).items()}
-        terms = tuple(dict.fromkeys(term for _, _, term in used))
+        terms = tuple(dict.fromkeys(term for _, _, term, _ in used))
         return TextMatch(scores=scores, suggestion=self._suggestion(used[:len(typed)], understood or set()),
-                         query=terms or None)
+                         query=terms or None, typo_words=tuple(word for word, _, _, tried in used if tried))
 
     @staticmethod
     def _suggestion(typed: list[list[Any]], understood: set[str]) -> str | None:
         """"Did you mean": the words typed, each one corrected in its place."""
         corrected, changed = [], False
-        for word, correction, _ in typed:
+        for word, correction, *_ in typed:
             if correction and word not in understood and correction.replace("'", "") != word.replace("'", ""):
                 corrected.append(correction)
                 changed = True

@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, render_template, request
 
 from portal.access import public
+from portal.extensions import limit_reads, search_rate_limit
 from portal.search import maps, pages
 
 blueprint = Blueprint("search", __name__, template_folder="templates")
@@ -14,12 +15,14 @@ blueprint = Blueprint("search", __name__, template_folder="templates")
 
 @blueprint.get("/search")
 @public
+@limit_reads(search_rate_limit)
 def results():  # type: ignore[no-untyped-def]
     return pages.results_page()
 
 
 @blueprint.get("/search/map")
 @public
+@limit_reads(search_rate_limit)
 def results_map():  # type: ignore[no-untyped-def]
     page = pages.run_search(request.args)
     page["map"] = maps.map_of_results(page["outcome"])

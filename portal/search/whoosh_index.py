@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,14 @@ from whoosh.query import FuzzyTerm, Or, Query, Term
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from portal.search.analysis import family_stem, plain_analyzer, query_words, stemming_analyzer
+from portal.search.analysis import (
+    MAX_TYPO_EXPANSIONS,
+    TypoBudget,
+    family_stem,
+    plain_analyzer,
+    query_words,
+    stemming_analyzer,
+)
 from portal.search.documents import ServiceDocument
 
 KEEP_GENERATIONS = 2
@@ -84,14 +92,22 @@ def fuzziness(stem: str) -> int:
     return 0
 
 
+class BoundedFuzzyTerm(FuzzyTerm):
+    """A slip-tolerant term that stands for at most MAX_TYPO_EXPANSIONS directory words."""
+
+    def _btexts(self, ixreader):  # type: ignore[no-untyped-def]
+        return islice(super()._btexts(ixreader), MAX_TYPO_EXPANSIONS)
+
+
 @dataclass
 class TextMatch:
-    """Scores by service id; a "did you mean" suggestion; and the backend's own form of the query,
-    handed back to it for highlighting."""
+    """Scores by service id; a "did you mean" suggestion; the backend's own form of the query,
+    handed back to it for highlighting; and the words typos were looked for in (the search's cost)."""
 
     scores: dict[str, float] = field(default_factory=dict)
     suggestion: str | None = None
     query: Any = None
+    typo_words: tuple[str, ...] = ()
 
 
 class WhooshIndex:
@@ -272,22 +288,28 @@ class WhooshIndex:
                 self._snippets.clear()
             return self._searcher
 
-    def build_query(self, words: list[str], need_slugs: list[str], searcher: Searcher) -> Query | None:
+    def build_query(self, words: list[str], need_slugs: list[str], searcher: Searcher,
+                    budget: TypoBudget | None = None) -> Query | None:
         """Each word as its stem in every text field; a word the directory does not contain at
-        all is matched with a slip or two (fuzzy), so known words stay precise."""
+        all is matched with a slip or two (fuzzy), so known words stay precise. Slips are looked
+        for only as far as the `budget` allows (analysis.TypoBudget)."""
         reader = searcher.reader()
+        budget = budget if budget is not None else TypoBudget()
         clauses: list[Query] = []
         for word in words:
             stem = family_stem(word)
             known = any(reader.frequency(field_name, stem) for field_name in BOOSTS)
+            if not known and (fuzziness(stem) or fuzziness(word)) and not budget.take(word):
+                known = True  # too long, too short or one too many to look for slips in: taken as typed
             distance = 0 if known else fuzziness(stem)
             for field_name, boost in BOOSTS.items():
                 clauses.append(Term(field_name, stem, boost=boost))
                 if distance:
-                    clauses.append(FuzzyTerm(field_name, stem, boost=boost * 0.5, maxdist=distance, prefixlength=1))
+                    clauses.append(BoundedFuzzyTerm(field_name, stem, boost=boost * 0.5, maxdist=distance,
+                                                    prefixlength=1))
             if not known and fuzziness(word):
                 # The word as typed against every word in the directory, unstemmed ("midwiferry").
-                clauses.append(FuzzyTerm("spelling", word, boost=1.0, maxdist=fuzziness(word), prefixlength=1))
+                clauses.append(BoundedFuzzyTerm("spelling", word, boost=1.0, maxdist=fuzziness(word), prefixlength=1))
         for slug in need_slugs:
             clauses.append(Term("need_slugs", slug, boost=NEED_BOOST))
         return Or(clauses, scale=0.9) if clauses else None
@@ -306,13 +328,15 @@ class WhooshIndex:
             if cached is not None:
                 self._matches.move_to_end(key)
                 return cached
-        query = self.build_query(words, need_slugs, searcher)
+        budget = TypoBudget()
+        query = self.build_query(words, need_slugs, searcher, budget)
         if query is None:
             return TextMatch()
         results = searcher.search(query, limit=TEXT_MATCH_LIMIT, scored=True)
         ids = self._ids_by_docnum(searcher)
         scores = {ids[docnum]: float(score) for docnum, score in results.items() if ids[docnum] is not None}
-        matched = TextMatch(scores=scores, suggestion=self.suggest(text, searcher, understood), query=query)
+        matched = TextMatch(scores=scores, suggestion=self.suggest(text, searcher, understood, TypoBudget()),
+                            query=query, typo_words=tuple(budget.spent))
         with self._lock:
             self._matches[key] = matched
             while len(self._matches) > MATCH_CACHE_SIZE:
@@ -344,9 +368,11 @@ class WhooshIndex:
             self._ids_searcher, self._ids, self._segment_ids = searcher, ids, by_segment
             return ids
 
-    def suggest(self, text: str, searcher: Searcher, understood: set[str] | None = None) -> str | None:
-        """"Did you mean": each unknown word replaced by the closest word in the directory.
-        Words already understood (everyday phrases) are left alone."""
+    def suggest(self, text: str, searcher: Searcher, understood: set[str] | None = None,
+                budget: TypoBudget | None = None) -> str | None:
+        """"Did you mean": each unknown word replaced by the closest word in the directory, as far as
+        the `budget` allows. Words already understood (everyday phrases) are left alone."""
+        budget = budget if budget is not None else TypoBudget()
         corrector = searcher.corrector("spelling")
         reader = searcher.reader()
         words = query_words(text)
@@ -354,7 +380,7 @@ class WhooshIndex:
         for word in words:
             plain = word.replace("'", "")
             if (len(word) < 4 or word in (understood or set()) or reader.frequency("spelling", word) > 0
-                    or reader.frequency("spelling", plain) > 0):
+                    or reader.frequency("spelling", plain) > 0 or not budget.take(word)):
                 corrected.append(word)
                 continue
             options = corrector.suggest(word, limit=1, maxdist=2)

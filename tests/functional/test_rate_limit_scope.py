@@ -1,6 +1,7 @@
-"""Reading a page is never rate limited (the limiter skips GET and HEAD without looking up any limit),
-so every limit must be on something sent: these tests hold the limits to that, and show that the
-skip changes nothing for the forms that are limited."""
+"""Reading a page is not rate limited (the limiter skips GET and HEAD without looking up any limit),
+except searching and the API, whose reads have SEARCH_RATE_LIMIT: every other limit must be on
+something sent. These tests hold the limits to that, and show that the skip changes nothing for the
+forms that are limited."""
 
 from __future__ import annotations
 
@@ -24,11 +25,18 @@ def limited_methods(app: Flask) -> dict[str, set[str]]:
     return found
 
 
-def test_limits_exist_and_none_applies_to_reading(app: Flask) -> None:
+# The only reads with a limit: searching and the Open Referral UK API (tests/functional/test_security_search_cost.py).
+READ_LIMITED_RULES = {"/search", "/search/map"}
+API_PREFIX = "/api/oruk"
+
+
+def test_limits_exist_and_only_search_and_the_api_limit_reading(app: Flask) -> None:
     found = limited_methods(app)
     assert "/sign-in" in found and "POST" in found["/sign-in"], found
     reading_limited = {rule: methods & READING for rule, methods in found.items() if methods & READING}
-    assert reading_limited == {}
+    api_rules = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith(API_PREFIX + "/")}
+    assert set(reading_limited) == READ_LIMITED_RULES | api_rules, reading_limited
+    assert all(methods == set(READING) for methods in reading_limited.values()), reading_limited
 
 
 def test_no_limit_covers_every_route(app: Flask) -> None:
