@@ -50,7 +50,7 @@ EXPECTED_PAGES = {
     "questionnaire start", "question: who", "question: safety", "question: ages", "question: worries",
     "question: postcode", "question: situation", "check your answers", "question: consent",
     "outcome: services for all", "outcome: early help", "outcome: no contact", "outcome: practitioner",
-    "outcome: urgent", "contact form", "contact request sent", "kiosk start",
+    "outcome: urgent", "contact form", "contact request sent", "kiosk offer", "kiosk start",
 }
 
 
