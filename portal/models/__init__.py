@@ -1,6 +1,15 @@
 """The portal's tables. Importing this package registers every model with SQLAlchemy."""
 
-from portal.models.account import ROLES, SECOND_FACTOR_ROLES, AccountToken, ManageRequest, UserAccount, UserRole
+from portal.models.account import (
+    ROLES,
+    SECOND_FACTOR_ROLES,
+    AccountSession,
+    AccountToken,
+    ManageRequest,
+    SignInLock,
+    UserAccount,
+    UserRole,
+)
 from portal.models.contact import Contact, Phone
 from portal.models.contact_request import CONTACT_REQUEST_STATUSES, AuditEvent, ContactRequest, OutboxMessage
 from portal.models.geography import GeocodeCache, Neighbourhood, Postcode, Ward
@@ -23,10 +32,12 @@ __all__ = [
     "PROBLEM_KINDS",
     "ROLES",
     "SECOND_FACTOR_ROLES",
+    "AccountSession",
     "AccountToken",
     "ListingVersion",
     "ManageRequest",
     "ProblemReport",
+    "SignInLock",
     "UserAccount",
     "UserRole",
     "CONTACT_REQUEST_STATUSES",

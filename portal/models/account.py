@@ -109,6 +109,42 @@ class AccountToken(db.Model):  # type: ignore[name-defined,misc]
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class AccountSession(db.Model):  # type: ignore[name-defined,misc]
+    """One signed-in session, kept on the server so that signing out ends it there.
+
+    The browser's session holds a random session key; only its SHA-256 hash is kept here. Every request
+    of a signed-in session needs its row: signing out deletes it, and so do signing out everywhere, a
+    password reset and a change of access.
+    """
+
+    __tablename__ = "account_session"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Kept up to date (to the minute) by requests: the idle time-out is counted from here.
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SignInLock(db.Model):  # type: ignore[name-defined,misc]
+    """Failed sign-in attempts, counted per email address (or account) *and* client address.
+
+    `key_hash` is the SHA-256 of what is counted ("password", email, address or "code", account id,
+    address), so the table holds neither email addresses nor IP addresses. Counting per address means
+    someone else's failures elsewhere never lock the owner out. Rows exist for unknown email addresses
+    too, so they behave like real ones.
+    """
+
+    __tablename__ = "sign_in_lock"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The account, when the email address is one (so the owner can unlock it by email).
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 class ManageRequest(db.Model):  # type: ignore[name-defined,misc]
     """"Is this your organisation?": someone asks to manage a listing; a moderator decides.
 
