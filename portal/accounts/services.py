@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from portal.accounts import lockout, server_sessions, totp
 from portal.accounts.passwords import PROBLEM_TEXT, hash_password, needs_rehash, password_problem, verify_password
@@ -30,6 +31,7 @@ INVITATION = "invitation"
 PASSWORD_RESET = "password_reset"  # nosec B105  # the name of a kind of link, not a password
 UNLOCK = "unlock"
 ANONYMOUS = "anonymous"
+UNKNOWN_ACCOUNT = "unknown"  # the audit subject of failed sign-ins with an email address that has no account
 
 
 class AccountError(ValueError):
@@ -90,11 +92,10 @@ def _lock_settings() -> tuple[int, int]:
 
 
 def _register_failure(key: str, account: UserAccount | None, what: str) -> SignInResult:
-    """Count a failure. For a real account the audit event goes in the same commit as the count, so a
-    real account's answer takes no longer than an unknown address's."""
+    """Count a failure, with its audit event in the same commit: the same statements for a real account
+    and for an unknown address (named "unknown", never by the address), so neither answers faster."""
     attempts, minutes = _lock_settings()
-    if account is not None:
-        audit(ANONYMOUS, f"{what} failed", account.id)
+    audit(ANONYMOUS, f"{what} failed", account.id if account is not None else UNKNOWN_ACCOUNT)
     failure = lockout.register_failure(key, account.id if account else None, attempts, minutes)
     if account is not None and failure.lock_started:
         audit(ANONYMOUS, "locked", account.id, detail=f"{what}: for {minutes} minutes, from one address")
@@ -111,7 +112,9 @@ def check_password(email: str, password: str, address: str | None) -> SignInResu
     address) is refused even with the right password. An unknown email address gets the same work,
     answers and lock as a real one."""
     key = lockout.counter_key(lockout.PASSWORD, normalise_email(email), address)
-    account = account_by_email(email)
+    # Roles and organisations are loaded only once the password is right: no extra queries for a real address.
+    account = db.session.scalar(select(UserAccount).options(lazyload("*"))
+                                .where(UserAccount.email == normalise_email(email)))
     if account is not None and not account.active:
         account = None
     until = lockout.locked_until(key)
