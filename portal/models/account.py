@@ -44,6 +44,7 @@ class UserAccount(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # Part of every session's user id: raising it signs the account out everywhere.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # No longer used: failures and locks are counted per client address in `sign_in_lock`.
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     totp_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
