@@ -1,8 +1,8 @@
 """Factory helpers for accounts: make people with roles, and sign them in.
 
 `make_account` writes through the accounts services (real hashing, real encrypted TOTP secret).
-`sign_in_as` puts a signed-in session straight into the test client, as if the person had completed
-sign-in (and the second factor) a moment ago; `sign_in` goes through the real pages instead.
+`sign_in_as` puts a signed-in session (and its server-side row) straight into the test client, as if
+the person had completed sign-in (and the second factor) a moment ago; `sign_in` goes through the real pages instead.
 """
 
 from __future__ import annotations
@@ -47,15 +47,21 @@ def make_account(app: Flask, roles: tuple[str, ...] = (), organisations: tuple[s
 
 
 def sign_in_as(client: FlaskClient, person: Person) -> None:
+    from portal.accounts.server_sessions import open_session
+    from portal.accounts.session import SESSION_KEY
     from portal.extensions import db
     from portal.models.account import UserAccount
 
     app = client.application
     with app.app_context():
-        generation = db.session.get(UserAccount, person.id).session_generation
+        account = db.session.get(UserAccount, person.id)
+        generation = account.session_generation
+        key = open_session(account, app.config["ACCOUNT_IDLE_MINUTES"])
+        db.session.commit()
     with client.session_transaction() as session:
         session.clear()
         session["_user_id"] = f"{person.id}:{generation}"
+        session[SESSION_KEY] = key
         session["_fresh"] = True
         session["last_active"] = int(time.time())
 

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal.access import public, signed_in
@@ -44,9 +45,10 @@ def _go(url: str) -> Response:
 
 
 def _locked_message(result: services.SignInResult) -> str:
+    """The same words whether or not the email address has an account."""
     until = format_datetime(result.locked_until, "HH:mm") if result.locked_until else ""
-    return _("This account is locked after too many failed attempts. Try again after %(time)s, or reset "
-             "your password.", time=until)
+    return _("This account is locked after too many failed attempts. Try again after %(time)s, reset "
+             "your password, or use the unlock link we email to the account's owner.", time=until)
 
 
 def _finish(account: UserAccount, next_url: str) -> Response:
@@ -76,7 +78,7 @@ def sign_in():  # type: ignore[no-untyped-def]
     next_url = safe_next(request.values.get("next", "")) or ""
     problem = None
     if form.validate_on_submit():
-        result = services.check_password(form.email.data, form.password.data)
+        result = services.check_password(form.email.data, form.password.data, request.remote_addr)
         if result.outcome is SignIn.OK and result.account is not None:
             account = result.account
             if not account.needs_second_factor:
@@ -105,7 +107,7 @@ def two_factor():  # type: ignore[no-untyped-def]
     form = CodeForm()
     problem = None
     if form.validate_on_submit():
-        result = services.check_second_factor(account, form.code.data)
+        result = services.check_second_factor(account, form.code.data, request.remote_addr)
         if result.outcome is SignIn.OK:
             return _finish(account, next_url)
         problem = _locked_message(result) if result.outcome is SignIn.LOCKED else _(
@@ -207,6 +209,25 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
         return _go(url_for("accounts.sign_in"))
     _new_password_problem(form, record.email)
     return render_template("accounts/reset_password.html", form=form, token=token)
+
+
+@blueprint.route("/sign-in/unlock/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(sign_in_rate_limit, methods=["POST"])
+def unlock_account(token: str):  # type: ignore[no-untyped-def]
+    record = services.find_link(services.UNLOCK, token)
+    state = services.link_state(record)
+    if record is None or state is not LinkState.USABLE:
+        return _link_page(state, "unlock", token), 410 if state is LinkState.EXPIRED else 404
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            services.unlock_account(record)
+        except services.AccountError:
+            return _link_page(LinkState.USED, "unlock", token), 404
+        flash(_("Your account is unlocked. Sign in with your email address and password."), "account-unlocked")
+        return _go(url_for("accounts.sign_in"))
+    return render_template("accounts/unlock_account.html")
 
 
 @blueprint.route("/invitation/<token>", methods=["GET", "POST"])

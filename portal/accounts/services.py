@@ -13,8 +13,9 @@ from pathlib import Path
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
-from portal.accounts import totp
+from portal.accounts import lockout, server_sessions, totp
 from portal.accounts.passwords import PROBLEM_TEXT, hash_password, needs_rehash, password_problem, verify_password
 from portal.accounts.tokens import hash_token, new_token
 from portal.contact.audit import record_event
@@ -28,7 +29,9 @@ from portal.notify import SECRET_MARK, cancel_links, queue_link, send_queued
 SUBJECT_ACCOUNT = "account"
 INVITATION = "invitation"
 PASSWORD_RESET = "password_reset"  # nosec B105  # the name of a kind of link, not a password
+UNLOCK = "unlock"
 ANONYMOUS = "anonymous"
+UNKNOWN_ACCOUNT = "unknown"  # the audit subject of failed sign-ins with an email address that has no account
 
 
 class AccountError(ValueError):
@@ -78,54 +81,66 @@ def account_by_email(email: str) -> UserAccount | None:
 
 
 # Signing in ----------------------------------------------------------------------------------------
+#
+# Wrong passwords are counted per email address and client address, whether or not the address has
+# an account, and answered the same way (see lockout.py); wrong security codes are counted per account
+# and client address, and a right password does not reset them.
 
-def _register_failure(account: UserAccount) -> SignInResult:
+def _lock_settings() -> tuple[int, int]:
     config = current_app.config
-    account.failed_sign_ins += 1
-    audit(ANONYMOUS, "sign-in failed", account.id, detail=f"attempt {account.failed_sign_ins}")
-    if account.failed_sign_ins >= config["SIGN_IN_LOCKOUT_ATTEMPTS"]:
-        account.locked_until = utcnow() + dt.timedelta(minutes=config["SIGN_IN_LOCKOUT_MINUTES"])
-        account.failed_sign_ins = 0
-        audit(ANONYMOUS, "locked", account.id, detail=f"for {config['SIGN_IN_LOCKOUT_MINUTES']} minutes")
+    return int(config["SIGN_IN_LOCKOUT_ATTEMPTS"]), int(config["SIGN_IN_LOCKOUT_MINUTES"])
+
+
+def _register_failure(key: str, account: UserAccount | None, what: str) -> SignInResult:
+    """Count a failure, with its audit event in the same commit: the same statements for a real account
+    and for an unknown address (named "unknown", never by the address), so neither answers faster."""
+    attempts, minutes = _lock_settings()
+    audit(ANONYMOUS, f"{what} failed", account.id if account is not None else UNKNOWN_ACCOUNT)
+    failure = lockout.register_failure(key, account.id if account else None, attempts, minutes)
+    if account is not None and failure.lock_started:
+        audit(ANONYMOUS, "locked", account.id, detail=f"{what}: for {minutes} minutes, from one address")
+        _unlock_email(account)  # sent by the outbox worker, not in this request
         db.session.commit()
-        return SignInResult(SignIn.LOCKED, locked_until=account.locked_until)
-    db.session.commit()
+    if failure.locked_until is not None:
+        return SignInResult(SignIn.LOCKED, locked_until=failure.locked_until)
     return SignInResult(SignIn.WRONG)
 
 
-def is_locked(account: UserAccount) -> bool:
-    return account.locked_until is not None and account.locked_until > utcnow()
-
-
-def check_password(email: str, password: str) -> SignInResult:
-    """The first step of signing in. A locked account is refused even with the right password."""
-    account = account_by_email(email)
-    if account is None or not account.active:
-        verify_password(None, password)  # the same work as a real check
-        return SignInResult(SignIn.WRONG)
-    if is_locked(account):
-        return SignInResult(SignIn.LOCKED, locked_until=account.locked_until)
-    if not verify_password(account.password_hash, password):
-        return _register_failure(account)
+def check_password(email: str, password: str, address: str | None) -> SignInResult:
+    """The first step of signing in, from a client address. A locked email address (at this client
+    address) is refused even with the right password. An unknown email address gets the same work,
+    answers and lock as a real one."""
+    key = lockout.counter_key(lockout.PASSWORD, normalise_email(email), address)
+    # Roles and organisations are loaded only once the password is right: no extra queries for a real address.
+    account = db.session.scalar(select(UserAccount).options(lazyload("*"))
+                                .where(UserAccount.email == normalise_email(email)))
+    if account is not None and not account.active:
+        account = None
+    until = lockout.locked_until(key)
+    if until is not None:
+        return SignInResult(SignIn.LOCKED, locked_until=until)
+    if not verify_password(account.password_hash if account else None, password) or account is None:
+        return _register_failure(key, account, "sign-in")
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
-    account.failed_sign_ins = 0
-    account.locked_until = None
+    lockout.clear(key)
     db.session.commit()
     return SignInResult(SignIn.OK, account=account)
 
 
-def check_second_factor(account: UserAccount, code: str) -> SignInResult:
-    if is_locked(account):
-        return SignInResult(SignIn.LOCKED, locked_until=account.locked_until)
+def check_second_factor(account: UserAccount, code: str, address: str | None) -> SignInResult:
+    key = lockout.counter_key(lockout.CODE, account.id, address)
+    until = lockout.locked_until(key)
+    if until is not None:
+        return SignInResult(SignIn.LOCKED, locked_until=until)
     if account.totp_secret_encrypted is None:
         return SignInResult(SignIn.WRONG)
     secret = data_cipher().decrypt(account.totp_secret_encrypted)["secret"]
     step = totp.verify(secret, code, account.totp_last_step)
     if step is None:
-        return _register_failure(account)
+        return _register_failure(key, account, "security code")
     account.totp_last_step = step
-    account.failed_sign_ins = 0
+    lockout.clear(key)
     db.session.commit()
     return SignInResult(SignIn.OK, account=account)
 
@@ -144,6 +159,7 @@ def set_up_second_factor(account: UserAccount, secret: str, code: str) -> bool:
 
 def record_sign_in(account: UserAccount) -> None:
     audit(account.actor, "signed in", account.id)
+    lockout.purge_stale()
     db.session.commit()
 
 
@@ -153,7 +169,7 @@ def record_sign_out(account: UserAccount) -> None:
 
 
 def sign_out_everywhere(account: UserAccount, actor: str) -> None:
-    account.session_generation += 1
+    server_sessions.close_every_session(account)
     audit(actor, "signed out everywhere", account.id)
     db.session.commit()
 
@@ -316,11 +332,41 @@ def reset_password(record: AccountToken, password: str) -> UserAccount:
     if account is None or not account.active:
         raise AccountError("This link cannot be used")
     account.password_hash = hash_password(password)
-    account.failed_sign_ins = 0
-    account.locked_until = None
-    account.session_generation += 1  # a new password signs out every other session
+    lockout.clear_account(account.id)
+    server_sessions.close_every_session(account)  # a new password signs out every other session
     record.used_at = utcnow()
     audit(account.actor, "password reset", account.id)
+    db.session.commit()
+    return account
+
+
+def _unlock_email(account: UserAccount) -> OutboxMessage:
+    """A lock has started on the account: a single-use link for its owner to lift every lock, sent
+    like a password reset."""
+    record = _new_link_token(UNLOCK, account.email, ANONYMOUS,
+                             dt.timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"]),
+                             user_id=account.id)
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    return queue_link(account.email, "Your Tameside Family Help account was locked",
+                      "Someone (perhaps you) got the password or security code wrong too many times, so signing "
+                      "in to your account from where they are is paused for a while.\n\n"
+                      f"If it was you, use this link within {minutes} minutes to unlock your account. "
+                      "It works once:\n"
+                      f"{_link('accounts.unlock_account')}\n\n"
+                      "If it was not you, you do not need to do anything: they cannot sign in without your "
+                      "password and security code, and you can still sign in from your own device.", record)
+
+
+def unlock_account(record: AccountToken) -> UserAccount:
+    """The owner followed the emailed link: every lock of the account is lifted, from every address."""
+    if link_state(record) is not LinkState.USABLE or record.user_id is None:
+        raise AccountError("This link cannot be used")
+    account = db.session.get(UserAccount, record.user_id)
+    if account is None or not account.active:
+        raise AccountError("This link cannot be used")
+    lockout.clear_account(account.id)
+    record.used_at = utcnow()
+    audit(account.actor, "unlocked by email", account.id)
     db.session.commit()
     return account
 
@@ -359,7 +405,7 @@ def change_access(account: UserAccount, roles: Iterable[str], organisation_ids: 
     after = (roles, sorted(o.id for o in organisations), active)
     if before != after:
         # New access needs a new sign-in (and a second factor where the new roles need one).
-        account.session_generation += 1
+        server_sessions.close_every_session(account)
         audit(admin.actor, "access changed", account.id,
               detail=f"roles: {', '.join(roles) or 'none'}; organisations: {len(organisations)}; "
                      f"{'active' if active else 'deactivated'}")

@@ -1,7 +1,9 @@
 """Signed-in sessions: loading the account, the idle timeout, and a new session on every sign-in.
 
-The session's user id is "<account id>:<generation>". Signing out everywhere raises the account's
-generation, so every other session's id stops matching and that session is signed out.
+The session's user id is "<account id>:<generation>", and the session also holds the key of its row
+on the server (see server_sessions.py). Signing out deletes that row, so a copy of the cookie taken
+before sign-out is refused afterwards; signing out everywhere, a new password and a change of access
+delete every row of the account and raise its generation.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from flask_login import current_user, login_user, logout_user
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
+from portal.accounts import server_sessions
 from portal.extensions import db, login_manager
 from portal.models.account import UserAccount
 from portal.models.contact_request import utcnow
@@ -22,6 +25,7 @@ from portal.models.contact_request import utcnow
 LAST_ACTIVE = "last_active"
 SIGNED_OUT_IDLE = "signed-out-idle"
 USER_ID_KEY = "_user_id"  # where Flask-Login keeps the signed-in account in the session
+SESSION_KEY = "session_key"  # the key of this session's row on the server
 
 
 def load_account(session_user_id: str) -> UserAccount | None:
@@ -31,7 +35,13 @@ def load_account(session_user_id: str) -> UserAccount | None:
     account = db.session.get(UserAccount, account_id)
     if account is None or not account.active or account.session_generation != int(generation):
         return None
+    if not server_sessions.session_is_live(account, session.get(SESSION_KEY), idle_minutes()):
+        return None
     return account
+
+
+def idle_minutes() -> int:
+    return int(current_app.config["ACCOUNT_IDLE_MINUTES"])
 
 
 def new_session() -> None:
@@ -44,12 +54,14 @@ def start_session(account: UserAccount) -> None:
     """Sign in with a brand new session: nothing from before sign-in is carried over."""
     new_session()
     login_user(account, remember=False)
+    session[SESSION_KEY] = server_sessions.open_session(account, idle_minutes())
     session[LAST_ACTIVE] = int(time.time())
     session.permanent = True
     account.last_sign_in_at = utcnow()
 
 
 def end_session() -> None:
+    server_sessions.close_session(session.get(SESSION_KEY))
     logout_user()
     new_session()
 

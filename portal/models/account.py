@@ -44,6 +44,7 @@ class UserAccount(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # Part of every session's user id: raising it signs the account out everywhere.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # No longer used: failures and locks are counted per client address in `sign_in_lock`.
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     totp_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -119,6 +120,42 @@ class PasswordResetRequest(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[str] = id_column()
     email: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class AccountSession(db.Model):  # type: ignore[name-defined,misc]
+    """One signed-in session, kept on the server so that signing out ends it there.
+
+    The browser's session holds a random session key; only its SHA-256 hash is kept here. Every request
+    of a signed-in session needs its row: signing out deletes it, and so do signing out everywhere, a
+    password reset and a change of access.
+    """
+
+    __tablename__ = "account_session"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Kept up to date (to the minute) by requests: the idle time-out is counted from here.
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SignInLock(db.Model):  # type: ignore[name-defined,misc]
+    """Failed sign-in attempts, counted per email address (or account) *and* client address.
+
+    `key_hash` is the SHA-256 of what is counted ("password", email, address or "code", account id,
+    address), so the table holds neither email addresses nor IP addresses. Counting per address means
+    someone else's failures elsewhere never lock the owner out. Rows exist for unknown email addresses
+    too, so they behave like real ones.
+    """
+
+    __tablename__ = "sign_in_lock"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The account, when the email address is one (so the owner can unlock it by email).
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 class ManageRequest(db.Model):  # type: ignore[name-defined,misc]

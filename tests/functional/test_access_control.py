@@ -64,6 +64,7 @@ EXPECTED_ACCESS = {
     "accounts.sign_out": PUBLIC,
     "accounts.forgotten_password": PUBLIC,
     "accounts.reset_password": PUBLIC,
+    "accounts.unlock_account": PUBLIC,
     "accounts.accept_invitation": PUBLIC,
     "accounts.renew_invitation": PUBLIC,
     "accounts.account": SIGNED_IN,
