@@ -19,8 +19,10 @@ from portal.search.analysis import MAX_TYPO_EXPANSIONS, MAX_TYPO_WORDS, TYPO_MAX
 from portal.search.whoosh_index import BOOSTS, WhooshIndex
 from tests.pages import fetch_page
 
-# Generous: the old code took about a second for one such search on the seeded directory.
-WALL_SECONDS = 0.3
+# Only a guard against a search costing seconds again, generous enough for a loaded CI machine: the bounds
+# themselves are held by the counts above (typo words and expansions), not by a clock. Speed is measured
+# by `make bench` (its worst-case scenario).
+WALL_SECONDS = 2.0
 
 
 def random_letters(seed: int, count: int = 200) -> str:
