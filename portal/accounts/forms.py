@@ -18,6 +18,8 @@ PASSWORD_MESSAGES = {
     "too_long": _l("Your password must be 128 characters or fewer"),
     "common": _l("This password is too common or too easy to guess. Choose a different password"),
     "contains_email": _l("Your password must not contain your email address"),
+    "weak": _l("This password would be easy to guess. Use three or four unrelated words, for example "
+               "\"violet tractor harbour lantern\""),
 }
 ROLE_NAMES = {
     "editor": _l("Organisation editor: keeps their organisations' listings up to date"),

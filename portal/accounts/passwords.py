@@ -7,10 +7,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
+from zxcvbn import zxcvbn
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 MINIMUM_LENGTH = 12
 MAXIMUM_LENGTH = 128
+# zxcvbn's guessability score (0 to 4) a new password needs: 3 is "safely unguessable" online.
+MINIMUM_STRENGTH = 3
+# Words anyone attacking this service would try first.
+SITE_WORDS = ("tameside", "family", "families", "help", "council", "early", "portal", "ashton", "hyde")
 # argon2-cffi's defaults are argon2id with the RFC 9106 low-memory profile.
 _hasher = PasswordHasher()
 # Verified against when no account has the email, so a wrong email takes as long as a wrong password.
@@ -38,6 +43,7 @@ PROBLEM_TEXT = {
     "too_long": f"the password must be {MAXIMUM_LENGTH} characters or fewer",
     "common": "the password is too common or too easy to guess",
     "contains_email": "the password must not contain the email address",
+    "weak": "the password would be easy to guess: use three or four unrelated words",
 }
 
 
@@ -48,7 +54,8 @@ def common_passwords(path: Path) -> frozenset[str]:
 
 
 def password_problem(password: str, email: str, common_list: Path) -> str | None:
-    """Why this password cannot be used ("too_short", "too_long", "common", "contains_email"), or None."""
+    """Why this password cannot be used ("too_short", "too_long", "common", "contains_email", "weak"), or None:
+    the length, the list of common passwords, the email address, then a maintained strength estimator."""
     if len(password) < MINIMUM_LENGTH:
         return "too_short"
     if len(password) > MAXIMUM_LENGTH:
@@ -59,4 +66,13 @@ def password_problem(password: str, email: str, common_list: Path) -> str | None
     local_part = email.lower().partition("@")[0]
     if len(local_part) >= 4 and local_part in lowered:
         return "contains_email"
+    if strength(password, email) < MINIMUM_STRENGTH:
+        return "weak"
     return None
+
+
+def strength(password: str, email: str) -> int:
+    """zxcvbn's estimate (0 to 4) of how hard the password is to guess, knowing the person's email
+    address and this service's own words."""
+    hints = [part for part in email.lower().replace("@", " ").replace(".", " ").split() if part]
+    return int(zxcvbn(password, user_inputs=[*hints, *SITE_WORDS])["score"])
