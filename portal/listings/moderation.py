@@ -7,6 +7,7 @@ The search index follows by itself: portal/search/sync.py reindexes what each co
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from portal.contact.audit import record_event
 from portal.datafiles.vocabularies import Vocabularies
 from portal.directory.services import valid_id
 from portal.extensions import db
+from portal.listings.merging import three_way
 from portal.listings.services import (
     AUDIT_ORGANISATION,
     AUDIT_SUBJECT,
@@ -28,6 +30,7 @@ from portal.listings.services import (
     new_version,
 )
 from portal.listings.snapshots import (
+    LABELS,
     FieldChange,
     apply_organisation_snapshot,
     apply_snapshot,
@@ -144,9 +147,37 @@ def _audit_subject(version: ListingVersion) -> str:
     return AUDIT_ORGANISATION if version.subject == SUBJECT_ORGANISATION else AUDIT_SUBJECT
 
 
+def _approved_since(version: ListingVersion) -> ListingVersion | None:
+    """The newest version of the same listing approved after this one was started."""
+    return db.session.scalars(select(ListingVersion).where(
+        ListingVersion.service_id == version.service_id, ListingVersion.subject == version.subject,
+        ListingVersion.status == "approved", ListingVersion.reviewed_at > version.created_at,
+        ListingVersion.id != version.id).order_by(ListingVersion.reviewed_at.desc()).limit(1)).first()
+
+
+def bring_up_to_date(version: ListingVersion) -> None:
+    """A change started before someone else's change was published keeps the live listing's newer
+    values where it did not touch them (measured from the live listing when it was started). Where both
+    changed the same part differently, approval is refused, naming the parts: the moderator rejects it
+    and the editor makes the change again from the live listing."""
+    newer = _approved_since(version)
+    if newer is None or version.base_snapshot is None:
+        return
+    base = json.loads(version.base_snapshot)
+    merged, conflicts = three_way(base, load_snapshot(version), load_snapshot(newer))
+    if conflicts:
+        names = ", ".join(_(LABELS.get(field, field)) for field in conflicts)
+        raise ModerationError(_("The listing was changed after this draft was made (version %(number)s was "
+                                "published). These parts were changed in both, differently: %(fields)s. "
+                                "Reject this change and ask the editor to make it again from the live listing.",
+                                number=newer.number, fields=names))
+    version.snapshot = json.dumps(merged, sort_keys=True)
+
+
 def approve(version: ListingVersion, moderator: UserAccount, vocab: Vocabularies) -> None:
     if version.status != "pending":
         raise ModerationError(_("This change has already been decided."))
+    bring_up_to_date(version)
     name = _apply(version, vocab)
     version.status = "approved"
     version.reviewed_by = moderator.actor

@@ -69,10 +69,19 @@ def new_version(service_id: str, organization_id: str, snapshot: dict[str, Any],
     version = ListingVersion(id=new_id(), service_id=service_id, organization_id=organization_id, subject=subject,
                              number=_next_number(service_id), status=status,
                              snapshot=json.dumps(snapshot, sort_keys=True), based_on_id=based_on_id,
-                             created_by=actor, created_at=utcnow())
+                             created_by=actor, created_at=utcnow(), base_snapshot=_live_snapshot(service_id, subject))
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def _live_snapshot(listing_id: str, subject: str) -> str | None:
+    """The live listing as it is now (JSON), or None for a new one."""
+    if subject == SUBJECT_ORGANISATION:
+        organisation = db.session.get(Organization, listing_id)
+        return json.dumps(organisation_snapshot_of(organisation), sort_keys=True) if organisation else None
+    service = db.session.get(Service, listing_id)
+    return json.dumps(snapshot_of(service), sort_keys=True) if service is not None else None
 
 
 def propose_snapshot(service_id: str | None, organization_id: str, snapshot: dict[str, Any], actor: str,

@@ -44,6 +44,9 @@ class ListingVersion(db.Model):  # type: ignore[name-defined,misc]
     reviewed_by: Mapped[str | None] = mapped_column(String(255))
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     review_reason: Mapped[str | None] = mapped_column(Text)
+    # The live listing (JSON snapshot) when this version was started: what its changes are measured
+    # from, so approving it after someone else's change keeps that change (listings/merging.py).
+    base_snapshot: Mapped[str | None] = mapped_column(Text)
 
 
 class ProblemReport(db.Model):  # type: ignore[name-defined,misc]
