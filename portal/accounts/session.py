@@ -8,13 +8,17 @@ delete every row of the account and raise its generation.
 
 from __future__ import annotations
 
+import base64
 import time
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, current_app, flash, g, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 from portal.accounts import server_sessions
@@ -87,20 +91,48 @@ def check_idle() -> None:
     session[LAST_ACTIVE] = now
 
 
+class EncryptedSerializer:
+    """Flask's signed session serializer, with what it writes encrypted as well (Fernet, a key derived
+    from SECRET_KEY): the cookie holds questionnaire answers (worries, a postcode), shortlists and form
+    drafts, which a browser, an extension or anyone looking at a shared computer must not read."""
+
+    def __init__(self, signer: URLSafeTimedSerializer, keys: tuple[object, ...]) -> None:
+        self.signer = signer
+        self.cipher = MultiFernet([Fernet(_cookie_key(key)) for key in keys if key])
+
+    def dumps(self, value: object) -> str:
+        return self.cipher.encrypt(self.signer.dumps(value).encode("ascii")).decode("ascii")
+
+    def loads(self, value: str, max_age: int | None = None) -> object:
+        try:
+            signed = self.cipher.decrypt(value.encode("ascii")).decode("ascii")
+        except (InvalidToken, UnicodeError, ValueError) as error:
+            raise BadSignature("the session cookie does not decrypt") from error
+        return self.signer.loads(signed, max_age=max_age)
+
+
+def _cookie_key(secret: object) -> bytes:
+    material = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)  # type: ignore[call-overload]
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"portal session cookie").derive(material)
+    return base64.urlsafe_b64encode(derived)
+
+
 class SessionCookies(SecureCookieSessionInterface):
-    """Flask's signed session cookie, with its signing serializer made once per key rather than twice
-    for every request (reading the cookie and writing it)."""
+    """Flask's session cookie, signed and encrypted (EncryptedSerializer), with its serializer made once
+    per key rather than twice for every request (reading the cookie and writing it)."""
 
-    _kept: tuple[tuple[object, ...], URLSafeTimedSerializer] | None = None
+    _kept: tuple[tuple[object, ...], EncryptedSerializer] | None = None
 
-    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+    def get_signing_serializer(self, app: Flask) -> EncryptedSerializer | None:  # type: ignore[override]
         keys = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
         kept = self._kept
         if kept is not None and kept[0] == keys:
             return kept[1]
-        serializer = super().get_signing_serializer(app)
-        if serializer is not None:
-            self._kept = (keys, serializer)
+        signer = super().get_signing_serializer(app)
+        if signer is None:
+            return None
+        serializer = EncryptedSerializer(signer, keys)
+        self._kept = (keys, serializer)
         return serializer
 
 
