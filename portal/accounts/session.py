@@ -16,6 +16,7 @@ from itsdangerous import URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 from portal.extensions import db, login_manager
+from portal.inputs import whole_number
 from portal.models.account import UserAccount
 from portal.models.contact_request import utcnow
 
@@ -26,10 +27,11 @@ USER_ID_KEY = "_user_id"  # where Flask-Login keeps the signed-in account in the
 
 def load_account(session_user_id: str) -> UserAccount | None:
     account_id, _, generation = session_user_id.partition(":")
-    if not account_id or not generation.isdigit():
+    number = whole_number(generation, 10 ** 9)
+    if not account_id or number is None:
         return None
     account = db.session.get(UserAccount, account_id)
-    if account is None or not account.active or account.session_generation != int(generation):
+    if account is None or not account.active or account.session_generation != number:
         return None
     return account
 

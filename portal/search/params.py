@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from portal.inputs import whole_number
 from portal.models.schedule import WEEKDAYS
 from portal.search.analysis import MAX_QUERY_CHARACTERS
 
@@ -120,15 +121,15 @@ def parse_search_params(values: MultiValues, choices: Choices, _: Translate) -> 
 
     radius = (values.get("radius") or "").strip()
     if radius:
-        if radius.isdigit() and int(radius) in RADII:
-            params.radius = int(radius)
+        if whole_number(radius, max(RADII)) in RADII:
+            params.radius = whole_number(radius, max(RADII))
         else:
             params.errors["radius"] = _("Choose a distance of 1, 2, 5 or 10 miles")
 
     age = (values.get("age") or "").strip()
     if age:
-        if age.isdigit() and int(age) <= MAX_AGE:
-            params.age = int(age)
+        if whole_number(age, MAX_AGE) is not None:
+            params.age = whole_number(age, MAX_AGE)
         else:
             params.errors["age"] = _("Enter an age in years, from 0 to %(max)d, like 7", max=MAX_AGE)
 
@@ -154,5 +155,5 @@ def parse_search_params(values: MultiValues, choices: Choices, _: Translate) -> 
     elif sort:
         params.notices.append(_("We ignored the sort order “%(value)s”.", value=sort[:20]))
     page = (values.get("page") or "").strip()
-    params.page = min(int(page), MAX_PAGE) if page.isdigit() and int(page) >= 1 else 1
+    params.page = min(whole_number(page, 10 ** 9) or 1, MAX_PAGE)
     return params

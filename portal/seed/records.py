@@ -60,7 +60,7 @@ def parse_time_range(text: str) -> tuple[dt.time, dt.time] | None:
     text = text.strip()
     if not text:
         return None
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", text)
+    match = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})\s*-\s*([0-9]{1,2}):([0-9]{2})", text)
     if not match:
         raise ValueError(f"{text!r} is not a time range like 09:00-17:00")
     hour1, minute1, hour2, minute2 = (int(part) for part in match.groups())
