@@ -121,15 +121,17 @@ def parse_search_params(values: MultiValues, choices: Choices, _: Translate) -> 
 
     radius = (values.get("radius") or "").strip()
     if radius:
-        if whole_number(radius, max(RADII)) in RADII:
-            params.radius = whole_number(radius, max(RADII))
+        miles = whole_number(radius, max(RADII))
+        if miles is not None and miles in RADII:
+            params.radius = miles
         else:
             params.errors["radius"] = _("Choose a distance of 1, 2, 5 or 10 miles")
 
     age = (values.get("age") or "").strip()
     if age:
-        if whole_number(age, MAX_AGE) is not None:
-            params.age = whole_number(age, MAX_AGE)
+        years = whole_number(age, MAX_AGE)
+        if years is not None:
+            params.age = years
         else:
             params.errors["age"] = _("Enter an age in years, from 0 to %(max)d, like 7", max=MAX_AGE)
 
