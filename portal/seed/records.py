@@ -12,6 +12,7 @@ from typing import Any
 
 from portal.datafiles import DataFileError
 from portal.extensions import db
+from portal.inputs import has_control_characters
 
 
 @dataclass
@@ -77,7 +78,12 @@ def read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     except FileNotFoundError:
         raise DataFileError(path, "the file is missing") from None
     with handle:
-        yield from enumerate(csv.DictReader(handle), start=2)
+        for line, record in enumerate(csv.DictReader(handle), start=2):
+            for name, value in record.items():
+                if isinstance(value, str) and has_control_characters(value, multiline=True):
+                    raise DataFileError(path, "holds control characters such as NUL (only tabs and line breaks)",
+                                        row=line, field=name)
+            yield line, record
 
 
 def postcode_centroid(path: Path, line: int, record: dict[str, str]) -> tuple[float | None, float | None]:

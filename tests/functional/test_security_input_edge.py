@@ -267,3 +267,38 @@ def test_the_same_invitation_accepted_twice_at_once_makes_one_account(app: Flask
     assert db.session.scalar(select(func.count()).select_from(UserAccount).where(UserAccount.email == email)) == 1
     db.session.execute(delete(UserAccount).where(UserAccount.email == email))
     db.session.commit()
+
+
+def test_the_contact_form_refuses_control_characters_and_logs_no_family_details(
+        app: Flask, client: FlaskClient, every_log: pytest.LogCaptureFixture) -> None:
+    """A family's name, phone and email with NUL: refused with a message, kept on the page, never logged."""
+    from tests.functional.test_contact_form import count, reach_the_form, submit
+
+    limit = app.config.get("CONTACT_RATE_LIMIT")
+    app.config["CONTACT_RATE_LIMIT"] = "1000 per hour"
+    limiter.reset()
+    try:
+        before = count()
+        page = reach_the_form(client)
+        response = submit(client, page, name=MARKERS[0] + HOSTILE, phone=MARKERS[1] + "\x00",
+                          email=MARKERS[2] + "\x00", note=MARKERS[3] + HOSTILE)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and CONTROL_MESSAGE in html and "\x00" not in html
+        assert MARKERS[0] in html, "what was typed is shown back"
+        assert count() == before
+        assert_no_marker_logged(every_log)
+    finally:
+        app.config["CONTACT_RATE_LIMIT"] = limit
+        limiter.reset()
+        db.session.rollback()
+
+
+def test_seed_data_refuses_control_characters_with_file_row_and_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from portal.datafiles import DataFileError
+    from portal.seed.records import read_csv
+
+    path = tmp_path / "services.csv"
+    path.write_text("name,description\nGood,Fine\nHall\x00,Fine\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as refused:
+        list(read_csv(path))
+    assert refused.value.row == 3 and refused.value.field == "name" and "control characters" in str(refused.value)
