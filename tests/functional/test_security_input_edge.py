@@ -181,12 +181,17 @@ def test_admin_invitation_form_refuses_control_characters(
 
 def test_questionnaire_answers_refuse_control_characters(
         client: FlaskClient, every_log: pytest.LogCaptureFixture) -> None:
-    page = client.get("/questionnaire/postcode")
-    if page.status_code != 200:
-        pytest.skip("the postcode question needs earlier answers")
-    response = client.post("/questionnaire/postcode", data={
-        "csrf_token": csrf_token(page.get_data(as_text=True)), "postcode": "OL6\x00 6BH"})
-    assert response.status_code < 500
+    from tests.functional.test_questionnaire_journey import answer, go, safe_family
+
+    safe_family(client)
+    go(client, "ages", {"ages": "3"})
+    go(client, "worries", {"worries": ["housing"]})
+    for block, data in (("postcode", {"postcode": "OL6\x00 6BH"}), ("situation", {"situation": "several\x00"})):
+        response = answer(client, block, data)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and "Remove the hidden control characters" in html, block
+        if block == "postcode":
+            go(client, "postcode", {"postcode": "OL6 6BH"})
     assert_no_marker_logged(every_log)
 
 
