@@ -55,6 +55,9 @@ def setup_extensions(app: Flask) -> None:
     from portal.extensions import babel, csrf, db, limiter, migrate
     from portal.i18n import babel_locale
 
+    # The engine never writes SQL parameters (a visitor's name, email, phone) into logs or errors.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+                                               "hide_parameters": True}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=babel_locale)
@@ -91,9 +94,11 @@ def setup_questionnaire(app: Flask) -> None:
 
 
 def setup_security(app: Flask) -> None:
+    from portal.forms import init_parameter_guard
     from portal.security import init_security
 
     init_security(app)
+    init_parameter_guard(app)
 
 
 def setup_access(app: Flask) -> None:

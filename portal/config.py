@@ -180,7 +180,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "PORTAL_ENV": name,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "DIRECTORY_DATA_DIR": Path(env.get("DIRECTORY_DATA_DIR", PROJECT_DIR / "directory_data")),
         "SHARED_DATA_DIR": Path(env.get("SHARED_DATA_DIR", PROJECT_DIR.parent / "shared" / "data")),
         "SEARCH_INDEX_DIR": Path(env.get("SEARCH_INDEX_DIR", PROJECT_DIR / "search_index")),

@@ -13,6 +13,7 @@ from portal.access import roles
 from portal.accounts import services
 from portal.accounts.forms import AccessForm, InviteForm
 from portal.extensions import db
+from portal.inputs import whole_number
 from portal.models.account import UserAccount
 from portal.models.contact_request import AuditEvent
 from portal.models.organisation import Organization
@@ -76,8 +77,7 @@ def invite():  # type: ignore[no-untyped-def]
 @blueprint.get("/audit")
 @roles("admin")
 def audit():  # type: ignore[no-untyped-def]
-    raw_page = request.args.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100_000 else None
+    page = whole_number(request.args.get("page", "1"), 99_999, minimum=1)
     if page is None:
         abort(400)
     total = db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0

@@ -11,6 +11,7 @@ from wtforms import BooleanField, PasswordField, SelectChoice, SelectMultipleFie
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from portal.contact.forms import valid_email
+from portal.forms import PortalForm
 from portal.models.account import ROLES
 
 PASSWORD_MESSAGES = {
@@ -47,25 +48,25 @@ class EmailCheck:
             raise ValidationError(_l("Enter an email address in the correct format, like name@example.com"))
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PortalForm):
     email = _email_field(_l("Email address"))
     password = PasswordField(_l("Password"), widget=GovPasswordInput(),
                              validators=[DataRequired(_l("Enter your password")), Length(max=1000)])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PortalForm):
     code = StringField(
         _l("Security code"), widget=GovTextInput(), filters=[lambda v: "".join(v.split()) if isinstance(v, str) else v],
         validators=[DataRequired(_l("Enter the 6-digit security code from your authenticator app")),
                     Regexp(r"^[0-9]{6}$", message=_l("The security code is 6 digits, like 123456"))])
 
 
-class EmailForm(FlaskForm):
+class EmailForm(PortalForm):
     email = StringField(_l("Email address"), widget=GovTextInput(), filters=[_strip],
                         validators=[DataRequired(_l("Enter your email address")), EmailCheck()])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PortalForm):
     password = PasswordField(_l("New password"), widget=GovPasswordInput(),
                              validators=[DataRequired(_l("Enter a new password"))])
     confirm = PasswordField(_l("Confirm new password"), widget=GovPasswordInput(),
@@ -79,7 +80,7 @@ class AcceptInvitationForm(NewPasswordForm):
                                            Length(max=100, message=_l("Your name must be 100 characters or fewer"))])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PortalForm):
     email = StringField(_l("Their email address"), widget=GovTextInput(), filters=[_strip],
                         validators=[DataRequired(_l("Enter their email address")), EmailCheck()])
     roles = SelectMultipleField(_l("Roles"), widget=GovCheckboxesInput(),
@@ -89,7 +90,7 @@ class InviteForm(FlaskForm):
                                         choices=[], validate_choice=True)
 
 
-class AccessForm(FlaskForm):
+class AccessForm(PortalForm):
     roles = SelectMultipleField(_l("Roles"), widget=GovCheckboxesInput(),
                                 choices=[SelectChoice(role, ROLE_NAMES[role]) for role in ROLES])
     organisations = SelectMultipleField(_l("Organisations they look after"), widget=GovCheckboxesInput(),

@@ -7,8 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
-from zxcvbn import zxcvbn
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
 MINIMUM_LENGTH = 12
 MAXIMUM_LENGTH = 128

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from portal.accounts import lockout, server_sessions, totp
@@ -275,19 +276,31 @@ def renew_invitation(record: AccountToken) -> OutboxMessage:
 
 
 def accept_invitation(record: AccountToken, display_name: str, password: str) -> UserAccount:
+    """One account per invitation, even when it is accepted twice at once: the link is claimed by a
+    single conditional update first, and the other attempt is told the link has been used."""
     if link_state(record) is not LinkState.USABLE:
         raise AccountError("This invitation link cannot be used")
+    password_hash = hash_password(password)  # slow on purpose: before the claim, so the claim is short
+    claimed = db.session.execute(update(AccountToken)
+                                 .where(AccountToken.id == record.id, AccountToken.used_at.is_(None))
+                                 .values(used_at=utcnow()).execution_options(synchronize_session=False))
+    if getattr(claimed, "rowcount", 0) != 1:
+        db.session.rollback()
+        raise AccountError("This invitation link has already been used")
     if account_by_email(record.email) is not None:
+        db.session.rollback()
         raise AccountError("There is already an account with this email address")
-    account = UserAccount(email=record.email, display_name=display_name.strip(),
-                          password_hash=hash_password(password))
+    account = UserAccount(email=record.email, display_name=display_name.strip(), password_hash=password_hash)
     account.role_rows = [UserRole(role=role) for role in record.roles.split(",") if role]
     account.organisations = _organisations(i for i in record.organisation_ids.split(",") if i)
     db.session.add(account)
-    record.used_at = utcnow()
-    db.session.flush()
-    audit(account.actor, "invitation accepted", account.id, detail="roles: " + record.roles)
-    db.session.commit()
+    try:
+        db.session.flush()
+        audit(account.actor, "invitation accepted", account.id, detail="roles: " + record.roles)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError("There is already an account with this email address") from None
     return account
 
 

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from portal.accounts import server_sessions
 from portal.extensions import db, login_manager
+from portal.inputs import whole_number
 from portal.models.account import UserAccount
 from portal.models.contact_request import utcnow
 
@@ -34,10 +35,11 @@ SESSION_KEY = "session_key"  # the key of this session's row on the server
 
 def load_account(session_user_id: str) -> UserAccount | None:
     account_id, _, generation = session_user_id.partition(":")
-    if not account_id or not generation.isdigit():
+    number = whole_number(generation, 10 ** 9)
+    if not account_id or number is None:
         return None
     account = db.session.get(UserAccount, account_id)
-    if account is None or not account.active or account.session_generation != int(generation):
+    if account is None or not account.active or account.session_generation != number:
         return None
     if not server_sessions.session_is_live(account, session.get(SESSION_KEY), idle_minutes()):
         return None

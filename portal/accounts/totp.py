@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import time
 
 import pyotp
@@ -28,7 +29,7 @@ def provisioning_uri(secret: str, email: str) -> str:
 def verify(secret: str, code: str, last_step: int | None, now: float | None = None) -> int | None:
     """The time step the code belongs to, or None when it is wrong or was already used."""
     code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    if not re.fullmatch(r"[0-9]{6}", code):
         return None
     totp = pyotp.TOTP(secret)
     moment = time.time() if now is None else now

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from portal.inputs import whole_number
 from portal.models.schedule import WEEKDAYS
 from portal.search.analysis import MAX_QUERY_CHARACTERS
 
@@ -19,8 +20,9 @@ MAX_PER_PAGE = 200
 MAX_PAGE = 100_000
 MAX_AGE = 150
 MAX_PROXIMITY_METRES = 100_000
-DATE_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$"
-_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
+DATE_TIME_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+                     r"(Z|[+-][0-9]{2}:[0-9]{2})?)?$")
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?$")
 Translate = Callable[..., str]
 
 
@@ -84,9 +86,10 @@ def _integer(args: Args, name: str, low: int, high: int) -> int | None:
     raw = _one(args, name)
     if raw is None:
         return None
-    if not re.fullmatch(r"[0-9]{1,9}", raw) or not low <= int(raw) <= high:
+    number = whole_number(raw, high, minimum=low)
+    if number is None:
         raise ApiError(name, f"{name} must be a whole number from {low} to {high}.")
-    return int(raw)
+    return number
 
 
 def _id(args: Args, name: str) -> str | None:

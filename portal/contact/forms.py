@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
@@ -20,6 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
+from portal.forms import PortalForm
 from portal.geo.postcodes import normalise_postcode
 
 # Change the version whenever the consent statement changes: each request stores the version it agreed to.
@@ -59,7 +59,7 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class ContactForm(FlaskForm):
+class ContactForm(PortalForm):
     name = StringField(
         _l("Your name"), widget=GovTextInput(), filters=[_strip],
         validators=[DataRequired(_l("Enter your name")),

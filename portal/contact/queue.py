@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from portal.contact.audit import events_for
 from portal.contact.references import ALPHABET, PREFIX, normalise_reference
 from portal.extensions import db
+from portal.inputs import whole_number
 from portal.models.account import UserAccount
 from portal.models.contact_request import CONTACT_REQUEST_STATUSES, ContactRequest
 
@@ -50,7 +51,7 @@ class TrailEntry:
 def parse_page(text: str | None) -> int | None:
     """A page number from the query string, or None when it is not one."""
     text = text if text is not None else "1"
-    return int(text) if text.isdigit() and 0 < int(text) <= MAX_PAGE else None
+    return whole_number(text, MAX_PAGE, minimum=1)
 
 
 def account_names(ids: Iterable[str | None]) -> dict[str, str]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSelect
 from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from portal.contact.queue import ALL, STATUS_FILTERS
 from portal.contact.services import OUTCOME_MAX
+from portal.forms import PortalForm
 
 STATUS_NAMES = {
     "new": _l("New"),
@@ -25,7 +25,7 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(PortalForm):
     """Read from the query string (a GET form), so a filtered queue is a link; no CSRF token needed."""
 
     class Meta:
@@ -37,7 +37,7 @@ class QueueFilterForm(FlaskForm):
         validators=[AnyOf(STATUS_FILTERS, message=_l("Choose a status from the list"))])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(PortalForm):
     """The choices are the Early Help team, set by the route; "Assign to me" posts the person's own id."""
 
     assignee = SelectField(_l("Assign to"), widget=GovSelect(), choices=[], validate_choice=False,
@@ -48,7 +48,7 @@ class AssignForm(FlaskForm):
             raise ValidationError(_l("Choose someone from the Early Help team"))
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(PortalForm):
     outcome = TextAreaField(
         _l("Outcome"), widget=GovCharacterCount(), filters=[_strip],
         validators=[DataRequired(_l("Enter the outcome")),
@@ -56,5 +56,5 @@ class OutcomeForm(FlaskForm):
                                                        max=OUTCOME_MAX))])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(PortalForm):
     """Only the CSRF token: closing needs no other input."""

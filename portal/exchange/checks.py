@@ -15,6 +15,7 @@ from typing import Any
 
 from portal.exchange.records import Bundle, Origin, Problem
 from portal.exchange.tables import DATE, DATETIME, INTEGER, MONEY, NUMBER, TABLES, TIME, Table
+from portal.inputs import has_control_characters
 from portal.models.service import SERVICE_STATUSES
 from portal.weblinks import LINK_FIELDS, REFUSED, is_allowed_link
 
@@ -61,7 +62,7 @@ ENUMS = {
     ("schedule", "freq"): ("WEEKLY", "MONTHLY", "DAILY", "YEARLY"),
 }
 MAX_AGE = 150
-_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 Exists = Callable[[str, set[str]], set[str]]
 
@@ -95,6 +96,8 @@ def _text(value: Any, from_csv: bool) -> str | None:
         return str(value)
     if from_csv and not value.strip():
         return None
+    if has_control_characters(str(value), multiline=True):
+        raise FieldError("must not hold control characters such as NUL (only tabs and line breaks)")
     return str(value)
 
 
@@ -105,7 +108,7 @@ def _integer(value: Any) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"-?\d{1,9}", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value.strip()):
         return int(value.strip())
     raise FieldError("must be a whole number")
 
@@ -135,7 +138,7 @@ def _money(value: Any) -> Decimal:
 
 
 def _date(value: Any) -> dt.date:
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
+from portal.forms import PortalForm
 
-class StillCorrectForm(FlaskForm):
+
+class StillCorrectForm(PortalForm):
     next = HiddenField()

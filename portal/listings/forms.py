@@ -29,18 +29,21 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
 from portal.contact.forms import valid_email
+from portal.forms import PortalForm
 from portal.geo.postcodes import normalise_postcode
+from portal.inputs import whole_number
 from portal.models.schedule import WEEKDAYS
 
 NAME_MAX = 255
 DESCRIPTION_MAX = 5000
 NOTE_MAX = 1000
+MAX_AGE = 120
 SLOTS_PER_DAY = 2
 DAY_LABELS = {"MO": _l("Monday"), "TU": _l("Tuesday"), "WE": _l("Wednesday"), "TH": _l("Thursday"),
               "FR": _l("Friday"), "SA": _l("Saturday"), "SU": _l("Sunday")}
 # Languages most often asked for in Tameside, by their codes; names are written in English for staff.
 LANGUAGE_CODES = ("en", "ar", "bn", "fa", "gu", "ku", "pa", "pl", "ro", "so", "ti", "tr", "uk", "ur", "bfi")
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+_TIME = re.compile(r"^([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?$", re.IGNORECASE)
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
 _PHONE = re.compile(r"^(\+44\s?|0)[0-9 ]{9,13}$")
 
@@ -93,7 +96,7 @@ class PolicyDateField(DateField):
             raise ValueError(_l("Enter the date of the safeguarding policy as a real date, like 27 3 2025"))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(PortalForm):
     name = StringField(_l("Organisation name"), widget=GovTextInput(), filters=[_strip],
                        validators=[DataRequired(_l("Enter the organisation's name")),
                                    Length(max=NAME_MAX, message=_l("The name must be 255 characters or fewer"))])
@@ -124,7 +127,7 @@ class OrganisationForm(FlaskForm):
             raise ValidationError(_l("The date of the safeguarding policy must be today or in the past"))
 
 
-class NewServiceForm(FlaskForm):
+class NewServiceForm(PortalForm):
     name = StringField(_l("Name of the service"), widget=GovTextInput(), filters=[_strip],
                        validators=[DataRequired(_l("Enter the name of the service")),
                                    Length(max=NAME_MAX, message=_l("The name must be 255 characters or fewer"))])
@@ -168,12 +171,13 @@ def _age(field: StringField) -> int | None:
     text = (field.data or "").strip()
     if not text:
         return None
-    if not text.isdigit() or int(text) > 120:
+    age = whole_number(text, MAX_AGE)
+    if age is None:
         raise ValidationError(_l("Enter an age in whole years, from 0 to 120"))
-    return int(text)
+    return age
 
 
-class WhoForm(FlaskForm):
+class WhoForm(PortalForm):
     minimum_age = StringField(_l("Youngest age (optional)"), widget=GovTextInput(), filters=[_strip])
     maximum_age = StringField(_l("Oldest age (optional)"), widget=GovTextInput(), filters=[_strip])
     needs = SelectMultipleField(_l("What it helps with"), widget=GovCheckboxesInput(), choices=[],
@@ -195,7 +199,7 @@ class WhoForm(FlaskForm):
             raise ValidationError(_l("The oldest age must be the same as or more than the youngest age"))
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(PortalForm):
     name = StringField(_l("Name of the place (optional)"), widget=GovTextInput(), filters=[_strip],
                        validators=[Length(max=NAME_MAX, message=_l("The name must be 255 characters or fewer"))])
     address_1 = StringField(_l("Address line 1"), widget=GovTextInput(), filters=[_strip],
@@ -218,12 +222,12 @@ class PlaceForm(FlaskForm):
             raise ValidationError(_l("Enter a full postcode, like OL6 6BH"))
 
 
-class LanguagesForm(FlaskForm):
+class LanguagesForm(PortalForm):
     languages = SelectMultipleField(_l("Languages the service can be used in"), widget=GovCheckboxesInput(),
                                     choices=[], validate_choice=True)
 
 
-class CostsForm(FlaskForm):
+class CostsForm(PortalForm):
     cost = RadioField(_l("Does it cost anything?"), widget=GovRadioInput(), validate_choice=False,
                       choices=[SelectChoice("free", _l("It is free")), SelectChoice("paid", _l("There is a cost")),
                                SelectChoice("unknown", _l("Not known"))],
@@ -235,13 +239,13 @@ class CostsForm(FlaskForm):
                               validators=[Length(max=500, message=_l("This must be 500 characters or fewer"))])
 
     def validate_amount(self, field: StringField) -> None:
-        if field.data and not re.match(r"^£?\d{1,6}(\.\d{1,2})?$", field.data):
+        if field.data and not re.match(r"^£?[0-9]{1,6}(\.[0-9]{1,2})?$", field.data):
             raise ValidationError(_l("Enter the cost in pounds, like 2.50"))
         if self.cost.data == "paid" and not field.data and not self.description.data:
             raise ValidationError(_l("Enter the cost, or say something about it"))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PortalForm):
     temporarily_closed = RadioField(
         _l("Is the service temporarily closed?"), widget=GovRadioInput(), validate_choice=False,
         choices=[SelectChoice("no", _l("No, it is open")), SelectChoice("yes", _l("Yes, it is temporarily closed"))],
@@ -251,17 +255,17 @@ class StatusForm(FlaskForm):
                           validators=[Length(max=500, message=_l("The notice must be 500 characters or fewer"))])
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(PortalForm):
     note = TextAreaField(_l("A note for the directory team (optional)"), widget=GovCharacterCount(),
                          filters=[_strip],
                          validators=[Length(max=NOTE_MAX, message=_l("The note must be 1000 characters or fewer"))])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """A button only (CSRF protected)."""
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PortalForm):
     decision = RadioField(_l("Your decision"), widget=GovRadioInput(), validate_choice=False,
                           choices=[SelectChoice("approve", _l("Approve and publish")),
                                    SelectChoice("reject", _l("Reject"))],
@@ -278,14 +282,14 @@ class DecisionForm(FlaskForm):
 def times_form_class(prefix_days: tuple[str, ...] = WEEKDAYS) -> type[FlaskForm]:
     """A form with an opening and a closing time for each day (two sessions a day)."""
 
-    class TimesForm(FlaskForm):
+    class TimesForm(PortalForm):
         def validate(self, extra_validators: Any = None) -> bool:
             valid = super().validate(extra_validators)
             for day, slot in self.slots():
                 opens, closes = self[f"{day}_{slot}_opens"], self[f"{day}_{slot}_closes"]
                 label = DAY_LABELS[day]
-                if not opens.data and not closes.data:
-                    continue
+                if (not opens.data and not closes.data) or opens.errors or closes.errors:
+                    continue  # nothing typed, or already refused (control characters)
                 opening, closing = parse_time(opens.data), parse_time(closes.data)
                 if opens.data and opening is None:
                     opens.errors = [_l("Enter the time %(day)s opens, like 09:00 or 9am", day=label)]

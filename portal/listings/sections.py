@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 from portal.datafiles.vocabularies import Vocabularies
 from portal.extensions import db
 from portal.geo.postcodes import normalise_postcode
+from portal.inputs import whole_number
 from portal.listings import forms
 from portal.listings.snapshots import empty_location, sort_times
 from portal.models import Postcode
@@ -77,8 +78,8 @@ def updated(section: str, snapshot: dict[str, Any], form: Any) -> dict[str, Any]
         new.update(name=form.name.data, description=form.description.data, url=form.url.data or None,
                    email=form.email.data or None, phones=forms.parse_phones(form.phones.data))
     elif section == "who":
-        new.update(minimum_age=int(form.minimum_age.data) if form.minimum_age.data else None,
-                   maximum_age=int(form.maximum_age.data) if form.maximum_age.data else None,
+        new.update(minimum_age=whole_number(form.minimum_age.data, forms.MAX_AGE),
+                   maximum_age=whole_number(form.maximum_age.data, forms.MAX_AGE),
                    needs=sorted(form.needs.data or []), levels=sorted(form.levels.data or []),
                    self_referral=bool(form.self_referral.data))
     elif section == "languages":
@@ -99,9 +100,10 @@ def place_at(snapshot: dict[str, Any], place: str) -> dict[str, Any] | None:
     """The place at this position ("new" for one being added); None when there is no such place."""
     if place == "new":
         return empty_location()
-    if not place.isdigit() or int(place) >= len(snapshot.get("locations") or []):
+    position = whole_number(place, len(snapshot.get("locations") or []) - 1)
+    if position is None:
         return None
-    location: dict[str, Any] = snapshot["locations"][int(place)]
+    location: dict[str, Any] = snapshot["locations"][position]
     return location
 
 
@@ -141,7 +143,7 @@ def without_place(snapshot: dict[str, Any], place: str) -> dict[str, Any] | None
     if place_at(snapshot, place) is None or place == "new":
         return None
     new = copy.deepcopy(snapshot)
-    del new["locations"][int(place)]
+    del new["locations"][int(place)]  # a position place_at has just checked
     return new
 
 
@@ -181,7 +183,7 @@ def with_times(snapshot: dict[str, Any], place: str, form: Any) -> dict[str, Any
     if place == "service":
         new["opening_times"] = sort_times(rows)
     else:
-        new["locations"][int(place)]["opening_times"] = sort_times(rows)
+        new["locations"][int(place)]["opening_times"] = sort_times(rows)  # checked by times_at
     return new
 
 

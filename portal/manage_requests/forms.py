@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovTextInput
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.contact.forms import valid_email
+from portal.forms import PortalForm
 
 NAME_MAX = 100
 EMAIL_MAX = 254
@@ -23,7 +23,7 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class ManageRequestForm(FlaskForm):
+class ManageRequestForm(PortalForm):
     name = StringField(
         _l("Your name"), widget=GovTextInput(), filters=[_strip],
         validators=[DataRequired(_l("Enter your name")),
@@ -50,7 +50,7 @@ class ManageRequestForm(FlaskForm):
             raise ValidationError(_l("Enter an email address in the correct format, like name@example.org"))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(PortalForm):
     reason = TextAreaField(
         _l("Why are you saying no?"), widget=GovCharacterCount(), filters=[_strip],
         validators=[DataRequired(_l("Enter the reason: it is emailed to the person who asked")),
@@ -58,5 +58,5 @@ class RejectForm(FlaskForm):
                                                       max=REASON_MAX))])
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(PortalForm):
     """Only the CSRF token."""

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from portal.geo.postcodes import normalise_postcode
+from portal.inputs import MAX_DIGITS, has_control_characters
 from portal.questionnaire.model import Answer, Block, Questionnaire
 from portal.questionnaire.rules import Answers, AnswerValue
 
@@ -31,6 +32,7 @@ ERROR_MESSAGES = {
     "too_many_ages": N_("Enter up to 6 ages."),
     "postcode_format": N_("Enter a postcode, like OL6 6BH, or leave the box empty."),
     "enter_postcode": N_("Enter a postcode, like OL6 6BH."),
+    "control_characters": N_("Remove the hidden control characters from your answer."),
 }
 
 
@@ -111,6 +113,8 @@ Raw = str | Sequence[str] | None
 
 def validate_answer(answer: Answer, raw: Raw) -> Valid | Invalid:
     """Clean what was entered for one answer, or say what is wrong with it."""
+    if any(has_control_characters(text) for text in ([raw] if isinstance(raw, str) else list(raw or []))):
+        return Invalid("control_characters")
     if answer.type == "radio":
         return _radio(answer, raw)
     if answer.type == "checkbox":
@@ -163,7 +167,7 @@ def _numbers(answer: Answer, raw: Raw) -> Valid | Invalid:
     texts = [part for text in _texts(raw) for part in re.split(r"[\s,]+", text) if part]
     if not texts:
         return Invalid("enter_an_age") if answer.mandatory else Valid(None)
-    if not all(re.fullmatch(r"[0-9]+", text) for text in texts):
+    if not all(re.fullmatch(r"[0-9]{1,%d}" % MAX_DIGITS, text) for text in texts):
         return Invalid("age_whole_number")
     numbers = tuple(int(text) for text in texts)
     if answer.max_items is not None and len(numbers) > answer.max_items:

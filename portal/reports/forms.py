@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
+from portal.forms import PortalForm
 from portal.models.listing import PROBLEM_KINDS
 
 DETAILS_MAX = 500
@@ -26,7 +26,7 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class ProblemReportForm(FlaskForm):
+class ProblemReportForm(PortalForm):
     kind = RadioField(
         _l("What is the problem?"), widget=GovRadioInput(),
         choices=[SelectChoice(kind, KIND_NAMES[kind]) for kind in PROBLEM_KINDS], validate_choice=False,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from portal.inputs import whole_number
 from portal.models.schedule import WEEKDAYS
 from portal.search.analysis import MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS, MAX_WORD_CHARACTERS, shortened
 
@@ -124,15 +125,17 @@ def parse_search_params(values: MultiValues, choices: Choices, _: Translate) -> 
 
     radius = (values.get("radius") or "").strip()
     if radius:
-        if radius.isdigit() and int(radius) in RADII:
-            params.radius = int(radius)
+        miles = whole_number(radius, max(RADII))
+        if miles is not None and miles in RADII:
+            params.radius = miles
         else:
             params.errors["radius"] = _("Choose a distance of 1, 2, 5 or 10 miles")
 
     age = (values.get("age") or "").strip()
     if age:
-        if age.isdigit() and int(age) <= MAX_AGE:
-            params.age = int(age)
+        years = whole_number(age, MAX_AGE)
+        if years is not None:
+            params.age = years
         else:
             params.errors["age"] = _("Enter an age in years, from 0 to %(max)d, like 7", max=MAX_AGE)
 
@@ -158,5 +161,5 @@ def parse_search_params(values: MultiValues, choices: Choices, _: Translate) -> 
     elif sort:
         params.notices.append(_("We ignored the sort order “%(value)s”.", value=sort[:20]))
     page = (values.get("page") or "").strip()
-    params.page = min(int(page), MAX_PAGE) if page.isdigit() and int(page) >= 1 else 1
+    params.page = min(whole_number(page, 10 ** 9) or 1, MAX_PAGE)
     return params

@@ -12,6 +12,7 @@ from typing import Any
 
 from portal.datafiles import DataFileError
 from portal.extensions import db
+from portal.inputs import has_control_characters
 
 
 @dataclass
@@ -60,7 +61,7 @@ def parse_time_range(text: str) -> tuple[dt.time, dt.time] | None:
     text = text.strip()
     if not text:
         return None
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", text)
+    match = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})\s*-\s*([0-9]{1,2}):([0-9]{2})", text)
     if not match:
         raise ValueError(f"{text!r} is not a time range like 09:00-17:00")
     hour1, minute1, hour2, minute2 = (int(part) for part in match.groups())
@@ -77,7 +78,12 @@ def read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     except FileNotFoundError:
         raise DataFileError(path, "the file is missing") from None
     with handle:
-        yield from enumerate(csv.DictReader(handle), start=2)
+        for line, record in enumerate(csv.DictReader(handle), start=2):
+            for name, value in record.items():
+                if isinstance(value, str) and has_control_characters(value, multiline=True):
+                    raise DataFileError(path, "holds control characters such as NUL (only tabs and line breaks)",
+                                        row=line, field=name)
+            yield line, record
 
 
 def postcode_centroid(path: Path, line: int, record: dict[str, str]) -> tuple[float | None, float | None]:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
+from portal.forms import PortalForm
+
 NOTE_MAX_CHARACTERS = 1000
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PortalForm):
     """A note for the printed summary. It is printed, never kept: not in the database, not in the session."""
 
     note = TextAreaField(

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from portal.access import public
 from portal.accounts.redirects import safe_next
+from portal.inputs import without_control_characters
 from portal.kiosk.qr import qr_svg
 from portal.kiosk.session import on_kiosk
 from portal.shortlist import ids as shortlist_ids
@@ -52,7 +53,7 @@ def today() -> dt.date:
 
 
 def _service_id() -> str:
-    return (request.form.get("service_id") or "").strip().lower()[:40]
+    return without_control_characters(request.form.get("service_id") or "").strip().lower()[:40]
 
 
 def _back(service_id: str) -> Response:

@@ -181,8 +181,10 @@ def test_reading_a_request_shows_the_family_and_is_audited_as_the_reader(
 @pytest.mark.parametrize("reference", ["EH-0000-0000", "EH-2222-2222", "nonsense", "EH-ABCD", "x" * 500,
                                        "EH-ABCD-EFGH'--", "%00", "EH-2345-6789%0A"])
 def test_a_bad_or_unknown_reference_is_not_found(staff_client: FlaskClient, reference: str) -> None:
-    assert staff_client.get(f"{QUEUE}/{reference}").status_code == 404
-    assert post(staff_client, f"{QUEUE}/{reference}/close").status_code == 404
+    # Control characters (%00, %0A) are refused at the edge with a 400 before any lookup.
+    expected = 400 if "%0" in reference else 404
+    assert staff_client.get(f"{QUEUE}/{reference}").status_code == expected
+    assert post(staff_client, f"{QUEUE}/{reference}/close").status_code == expected
 
 
 def test_assign_record_the_outcome_and_close_are_audited(staff_client: FlaskClient,

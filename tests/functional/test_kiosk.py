@@ -242,7 +242,8 @@ def test_pages_are_made_safe_after_rendering() -> None:
 def test_odd_kiosk_addresses_never_fail(client: FlaskClient, url: str) -> None:
     enter_kiosk(client)
     response = client.get(url)
-    assert response.status_code in (200, 303, 404), f"{url}: {response.status_code}"
+    # A control character (%00) is refused at the edge with the clear 400 page.
+    assert response.status_code in ((400,) if "%00" in url else (200, 303, 404)), f"{url}: {response.status_code}"
 
 
 def test_odd_kiosk_posts_never_fail(client: FlaskClient) -> None:

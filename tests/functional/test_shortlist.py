@@ -203,7 +203,10 @@ def test_a_shared_link_with_too_many_ids_is_refused_politely(client: FlaskClient
 @pytest.mark.parametrize("query", ["", "?ids=", "?ids=%00%01", "?ids=,,,,", "?ids=%E2%80%AE", "?ids[]=1&ids=x",
                                    "?ids=" + "%FF" * 10])
 def test_odd_shared_links_never_fail(client: FlaskClient, query: str) -> None:
-    page = fetch_page(client, "/shortlist/shared" + query)
+    page = fetch_page(client, "/shortlist/shared" + query, status=400 if "%00" in query else 200)
+    if "%00" in query:  # control characters are refused at the edge, with a clear page
+        assert "control characters" in page.get_text()
+        return
     assert "Services shared with you" in page.get_text()
 
 
