@@ -26,7 +26,7 @@ from sqlalchemy import delete, func, select
 
 import portal
 from portal.extensions import db, limiter
-from tests.accounts import csrf_token, make_account, sign_in_as
+from tests.accounts import csrf_token, emailed_link, make_account, sign_in_as
 from tests.listings import World, make_world, remove_world
 
 # Distinctive values nobody else uses: none of them may ever reach a log.
@@ -245,10 +245,11 @@ def test_the_same_invitation_accepted_twice_at_once_makes_one_account(app: Flask
 
     email = f"race-{dt.datetime.now().timestamp()}@example.org".replace(".", "-", 1)
     admin = make_account(app, roles=("admin",))
-    _, token = services._new_link_token(services.INVITATION, email, admin.id, dt.timedelta(days=1),
-                                        roles=["early_help"])
+    record = services._new_link_token(services.INVITATION, email, admin.id, dt.timedelta(days=1),
+                                      roles=["early_help"])
+    services._invitation_email(record)
     db.session.commit()
-    url = f"/invitation/{token}"
+    url = emailed_link(app, email, "/invitation/")
     clients = [app.test_client() for _ in range(2)]
     pages = [c.get(url).get_data(as_text=True) for c in clients]
     answers: list[int] = []
