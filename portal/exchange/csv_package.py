@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from portal.csv_cells import as_written
+from portal.exchange.limits import UnsafeFile, check_file
 from portal.exchange.records import PARENT_FIELD, Bundle, Origin
 from portal.exchange.tables import NOT_KEPT, TABLES
 
@@ -52,6 +53,11 @@ def read_csv_folder(bundle: Bundle, folder: Path) -> None:
 
 def read_csv_file(bundle: Bundle, path: Path, file_name: str) -> None:
     label = str(path)
+    try:
+        check_file(path)
+    except UnsafeFile as problem:
+        bundle.error(Origin(label, ""), "", str(problem))
+        return
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)

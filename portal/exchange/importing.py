@@ -69,6 +69,8 @@ def _template_lookups(session: Session) -> tuple[dict[str, str], dict[str, str],
 
 
 def check_path(session: Session, path: Path) -> Checked:
+    if path.is_symlink():
+        raise ImportRefused(f"{path} is a symbolic link: give the file or folder itself (links are not followed)")
     if not path.exists():
         raise ImportRefused(f"{path} does not exist")
     if is_template(path):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from portal.exchange.csv_package import read_csv_folder, read_table_rows
+from portal.exchange.limits import UnsafeFile, check_file, load_json
 from portal.exchange.records import Bundle, Origin, present
 
 # Where a child list sits in its parent's JSON: (key, child table, the child's field naming the parent).
@@ -201,7 +202,11 @@ def _rows_of(rows: Any, file: str, name: str, bundle: Bundle) -> list[dict[str, 
 
 def read_json_file(bundle: Bundle, path: Path, label: str) -> None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        check_file(path)
+        data = load_json(path.read_text(encoding="utf-8"))
+    except UnsafeFile as problem:
+        bundle.error(Origin(label, "the whole file"), "", str(problem))
+        return
     except UnicodeDecodeError:
         bundle.error(Origin(label, "the whole file"), "", "is not UTF-8 text")
         return
@@ -214,7 +219,9 @@ def read_json_file(bundle: Bundle, path: Path, label: str) -> None:
 def read_source(path: Path) -> Bundle:
     """Read a file or folder of Open Referral UK data (not the organisations' template)."""
     bundle = Bundle()
-    if path.is_dir():
+    if path.is_symlink():
+        bundle.error(Origin(str(path), ""), "", "is a symbolic link: give the file or folder itself")
+    elif path.is_dir():
         if any(path.glob("*.csv")):
             read_csv_folder(bundle, path)
         json_files = sorted(item for item in path.glob("*.json") if item.name != "datapackage.json")

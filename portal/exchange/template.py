@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from portal.exchange.limits import UnsafeFile, check_file
 from portal.exchange.records import Bundle, Origin
 from portal.models.schedule import WEEKDAYS
 
@@ -46,7 +47,7 @@ Locate = Callable[[str], "tuple[float, float] | None"]
 
 
 def is_template(path: Path) -> bool:
-    if path.suffix.lower() != ".csv" or not path.is_file():
+    if path.suffix.lower() != ".csv" or path.is_symlink() or not path.is_file():
         return False
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -81,6 +82,11 @@ class TemplateReader:
         return Origin(self.label, f"line {line}", COLUMNS.get(record, {}))
 
     def read(self, path: Path) -> None:
+        try:
+            check_file(path)
+        except UnsafeFile as problem:
+            self.bundle.error(Origin(self.label, ""), "", str(problem))
+            return
         try:
             with path.open(newline="", encoding="utf-8-sig") as handle:
                 reader = csv.DictReader(handle)
