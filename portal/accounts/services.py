@@ -180,7 +180,9 @@ def sign_out_everywhere(account: UserAccount, actor: str) -> None:
 def _link(endpoint: str) -> str:
     """An emailed link, with the mark its secret replaces when it is sent (portal/notify.py): always
     PUBLIC_BASE_URL, never the Host header the request happened to carry."""
-    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, token="TOKEN").replace("TOKEN", SECRET_MARK)
+    placeholder = "TOKEN"
+    path = url_for(endpoint, token=placeholder).replace(placeholder, SECRET_MARK)
+    return current_app.config["PUBLIC_BASE_URL"] + path
 
 
 def _new_link_token(purpose: str, email: str, created_by: str, lifetime: dt.timedelta, *,
