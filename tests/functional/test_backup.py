@@ -76,6 +76,17 @@ def readable_text(app: Flask, path: Path) -> bytes:
     return raw
 
 
+def restore_into(app: Flask, backup: Path, database_url: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    """`portal restore` of `backup` into the database at `database_url`, as an operator runs it."""
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR), PORTAL_ENV="test", DATABASE_URL=database_url,
+               SEARCH_INDEX_DIR=str(folder / "restored_index"), SEARCH_BACKEND=app.config["SEARCH_BACKEND"],
+               CONTACT_ENCRYPTION_KEYS=",".join(app.config["CONTACT_ENCRYPTION_KEYS"]))
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "portal", "restore", str(backup), "--yes"],
+                          cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def test_backup_and_restore_round_trip_with_contact_requests_still_encrypted(
         app: Flask, contact_client: FlaskClient, tmp_path: Path, scratch_database: str) -> None:  # noqa: F811
     send_a_contact_request(contact_client)
@@ -89,12 +100,7 @@ def test_backup_and_restore_round_trip_with_contact_requests_still_encrypted(
     for value in personal_values():
         assert value.encode() not in contents, f"{value!r} readable in the backup"
 
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR), PORTAL_ENV="test", DATABASE_URL=scratch_database,
-               SEARCH_INDEX_DIR=str(tmp_path / "restored_index"), SEARCH_BACKEND=app.config["SEARCH_BACKEND"],
-               CONTACT_ENCRYPTION_KEYS=",".join(app.config["CONTACT_ENCRYPTION_KEYS"]))
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "portal", "restore", str(backup), "--yes"],
-                          cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    done = restore_into(app, backup, scratch_database, tmp_path)
     assert "Restored" in done.stdout and "Indexed" in done.stdout
 
     source = db.engine.url.render_as_string(hide_password=False)

@@ -8,11 +8,8 @@ account exists: the email is made by the outbox worker, not in the request. On e
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,13 +18,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, inspect, select, text
 
-from portal.config import PROJECT_DIR
 from portal.extensions import db, limiter
 from portal.models import AccountToken, OutboxMessage, PasswordResetRequest
 from portal.models.contact_request import utcnow
 from portal.notify import SECRET_NOT_KEPT, send_outbox
 from tests.accounts import csrf_token, emailed_bodies, emailed_link, make_account, sign_in_as
-from tests.functional.test_backup import readable_text, scratch_database  # noqa: F401
+from tests.functional.test_backup import readable_text, restore_into, scratch_database  # noqa: F401
 
 LINK = re.compile(r"/(?:reset-password|invitation)/[A-Za-z0-9_\-]{8,}")
 
@@ -95,12 +91,7 @@ def test_no_usable_link_is_kept_in_the_outbox_or_in_a_restored_backup(
     result = app.test_cli_runner().invoke(args=["portal", "backup", str(backup)])
     assert result.exit_code == 0, result.output
     contents = readable_text(app, backup).decode("utf-8", "replace")
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR), PORTAL_ENV="test", DATABASE_URL=scratch_database,
-               SEARCH_INDEX_DIR=str(tmp_path / "restored_index"), SEARCH_BACKEND=app.config["SEARCH_BACKEND"],
-               CONTACT_ENCRYPTION_KEYS=",".join(app.config["CONTACT_ENCRYPTION_KEYS"]))
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "portal", "restore", str(backup), "--yes"],
-                          cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    restore_into(app, backup, scratch_database, tmp_path)
     restored = all_text(scratch_database)
     assert sent_editor.email in restored, "the restored database is the one backed up"
 
