@@ -6,7 +6,6 @@ confirms the listing "still correct" from the overdue dashboard and the public p
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import pyotp
 import pytest
 
 from portal.config import PROJECT_DIR
+from tests.browser.mail import emailed_path, latest_email
 
 pytestmark = pytest.mark.browser
 
@@ -32,14 +32,6 @@ def flask(environment: dict[str, str], *arguments: str) -> str:
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
-
-
-def latest_email(environment: dict[str, str], to: str) -> tuple[str, str]:
-    with served_database(environment) as connection:
-        row = connection.execute('SELECT subject, body FROM outbox_message WHERE "to" = ? ORDER BY created_at DESC',
-                                 (to,)).fetchone()
-    assert row, f"no email to {to}"
-    return row[0], row[1]
 
 
 def sign_in(page, portal_url: str, email: str, second_factor: bool) -> None:  # type: ignore[no-untyped-def]
@@ -104,13 +96,11 @@ def test_reports_requests_reminders_and_still_correct(
         assert "Journey Volunteer" in moderator.locator("main").inner_text()
         moderator.get_by_role("button", name="Approve and invite").click()
         assert f"has been sent to {requester_email}" in moderator.locator(".govuk-notification-banner").inner_text()
-        _subject, body = latest_email(portal_environment, requester_email)
-        link = re.search(r"https?://\S+(/invitation/\S+)", body)
-        assert link, body
+        invitation = emailed_path(portal_environment, requester_email, "/invitation/")
 
         # The new editor accepts, signs in and resolves the report.
         editor = new_page()
-        editor.goto(portal_url + link.group(1))  # the email's links start with PUBLIC_BASE_URL
+        editor.goto(portal_url + invitation)
         editor.get_by_label("Your name").fill("Journey Volunteer")
         editor.locator("input#password").fill(PASSWORD)
         editor.locator("input#confirm").fill(PASSWORD)

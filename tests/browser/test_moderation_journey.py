@@ -1,23 +1,21 @@
 """In Chromium, end to end (issue 5, "Done when"): an administrator made with the create-account command
 invites an organisation editor and a moderator; the editor accepts the emailed link (read from the
-outbox table), signs in, changes a service's opening times and submits them; the moderator sets up
+mail drop folder), signs in, changes a service's opening times and submits them; the moderator sets up
 the second factor, sees the difference and approves; the public page and search show the new times."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import subprocess
 import sys
 import time
 import uuid
-from email import message_from_bytes, policy
-from pathlib import Path
 
 import pyotp
 import pytest
 
 from portal.config import PROJECT_DIR
+from tests.browser.mail import emailed_path
 
 pytestmark = pytest.mark.browser
 
@@ -40,16 +38,6 @@ def a_service_closed_on_sundays(environment: dict[str, str]) -> tuple[str, str, 
             "   AND COUNT(DISTINCT l.id) = 1 ORDER BY s.name LIMIT 1").fetchone()
     assert row, "the seed data has a service with opening times"
     return row[0], row[1], row[2]
-
-
-def invitation_link(environment: dict[str, str], email: str) -> str:
-    """From the newest email to `email` in the served portal's mail drop folder: the outbox keeps no link."""
-    emails = sorted(Path(environment["MAIL_DROP_DIR"]).glob("*.eml"), key=lambda path: path.stat().st_mtime_ns)
-    parsed = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in emails]
-    (body,) = [message.get_content() for message in parsed if message["To"] == email][-1:]  # type: ignore[attr-defined]
-    match = re.search(r"https?://[^/\s]+(/invitation/\S+)", body)
-    assert match, body
-    return match.group(1)  # the path: the email's links name the configured public address
 
 
 def sign_in(page, portal_url: str, email: str, second_factor: bool) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +99,7 @@ def test_an_invited_editor_changes_opening_times_and_a_moderator_approves(
 
         # The editor accepts, signs in, changes the opening times and submits them.
         editor = new_page()
-        accept(editor, portal_url + invitation_link(portal_environment, editor_email), "Journey Editor")
+        accept(editor, portal_url + emailed_path(portal_environment, editor_email, "/invitation/"), "Journey Editor")
         sign_in(editor, portal_url, editor_email, second_factor=False)
         editor.get_by_role("link", name="Your organisations").click()
         editor.locator("main a[href*='/manage/organisations/']").first.click()
@@ -138,7 +126,7 @@ def test_an_invited_editor_changes_opening_times_and_a_moderator_approves(
 
         # The moderator, with a second factor, sees the difference and approves.
         moderator = new_page()
-        accept(moderator, portal_url + invitation_link(portal_environment, moderator_email), "Journey Moderator")
+        accept(moderator, portal_url + emailed_path(portal_environment, moderator_email, "/invitation/"), "Journey Moderator")
         sign_in(moderator, portal_url, moderator_email, second_factor=True)
         moderator.get_by_role("link", name="Changes to review").click()
         moderator.get_by_role("link", name=service_name, exact=True).click()
