@@ -126,7 +126,8 @@ def test_an_invited_editor_changes_opening_times_and_a_moderator_approves(
 
         # The moderator, with a second factor, sees the difference and approves.
         moderator = new_page()
-        accept(moderator, portal_url + emailed_path(portal_environment, moderator_email, "/invitation/"), "Journey Moderator")
+        invitation = emailed_path(portal_environment, moderator_email, "/invitation/")
+        accept(moderator, portal_url + invitation, "Journey Moderator")
         sign_in(moderator, portal_url, moderator_email, second_factor=True)
         moderator.get_by_role("link", name="Changes to review").click()
         moderator.get_by_role("link", name=service_name, exact=True).click()
