@@ -15,7 +15,8 @@ SOURCES := portal tests wsgi.py
 # Fully typed (mypy): the domain packages (no Flask imports) and the features built on them.
 TYPED := portal/geo portal/datafiles portal/seed portal/search portal/questionnaire portal/contact portal/accounts \
 	portal/listings portal/freshness portal/reports portal/manage_requests portal/kiosk portal/shortlist portal/api \
-	portal/exchange portal/operations portal/i18n portal/access.py portal/notify.py
+	portal/exchange portal/operations portal/i18n portal/access.py portal/notify.py portal/safety portal/lexicon.py \
+	portal/phones.py
 ASSET_SOURCES := $(shell find portal/assets -type f) package.json package-lock.json
 
 .PHONY: help install install-test assets db seed run bench loadtest security test lint types pytest browser clean translations translations-check

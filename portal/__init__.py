@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     setup_extensions(app)
     setup_i18n(app)
     setup_vocabularies(app)
+    setup_safety(app)
     setup_questionnaire(app)
     setup_security(app)
     setup_access(app)
@@ -75,6 +76,13 @@ def setup_vocabularies(app: Flask) -> None:
     from portal.datafiles.vocabularies import load_vocabularies
 
     app.extensions["vocabularies"] = load_vocabularies(app.config["DIRECTORY_DATA_DIR"])
+
+
+def setup_safety(app: Flask) -> None:
+    """The safety intents (directory_data/search/safety.yaml), checked against the support services."""
+    from portal.safety.web import setup_safety as load
+
+    load(app)
 
 
 def setup_questionnaire(app: Flask) -> None:

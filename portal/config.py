@@ -130,6 +130,14 @@ def check_search_backend(backend: str, database_uri: str) -> str:
     return backend
 
 
+def _quick_exit_url(env: dict[str, str]) -> str:
+    """Where "Leave this site quickly" goes: an everyday site that gives nothing away."""
+    value = env.get("QUICK_EXIT_URL", "").strip() or "https://www.bbc.co.uk/weather"
+    if not value.startswith(("https://", "http://")):
+        raise ConfigError("QUICK_EXIT_URL must be a web address starting with https://")
+    return value
+
+
 def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Read and check the settings, raising ConfigError with a clear message when one is wrong."""
     env = dict(os.environ if environ is None else environ)
@@ -244,6 +252,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # Searches and API reads (portal/search, portal/api) one client may make: generous, for a kiosk or a
         # practitioner searching all day, yet a bound on what one address can make the servers work.
         "SEARCH_RATE_LIMIT": env.get("SEARCH_RATE_LIMIT", "").strip() or "120 per minute",
+        "QUICK_EXIT_URL": _quick_exit_url(env),
         "MANAGE_REQUEST_RETENTION_DAYS": _int_setting(env, "MANAGE_REQUEST_RETENTION_DAYS", 30, 1),
         # Kiosk mode (portal/kiosk): KIOSK_MODE=1 makes every page a kiosk page (a dedicated terminal); the
         # "Are you still there?" prompt after KIOSK_IDLE_SECONDS, a full reset KIOSK_PROMPT_SECONDS later.

@@ -14,6 +14,7 @@ from flask_babel import get_locale, gettext, ngettext
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from portal.accounts.navigation import staff_links
+from portal.phones import phone, phone_link, with_phones
 from portal.datafiles.vocabularies import Vocabularies
 from portal.security import csp_nonce
 from portal.urgent import URGENT_CONTACTS
@@ -45,9 +46,12 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["allowed_link"] = allowed_link
+    app.jinja_env.filters["with_phones"] = with_phones
     app.jinja_env.globals["miles"] = miles
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["staff_links"] = staff_links
+    app.jinja_env.globals["phone"] = phone
+    app.jinja_env.globals["phone_link"] = phone_link
 
     @app.context_processor
     def page_context() -> dict[str, Any]:

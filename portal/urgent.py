@@ -15,10 +15,6 @@ class UrgentContact:
     name: LazyString
     when: LazyString
 
-    @property
-    def tel(self) -> str:
-        return "tel:" + self.number.replace(" ", "")
-
 
 URGENT_CONTACTS = {
     "emergency": UrgentContact("999", _l("Emergency services"), _l("If a child is in danger right now")),

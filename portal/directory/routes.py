@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template
 
 from portal.access import public
 from portal.directory import services
+from portal.safety.web import needs_quick_exit, safety_context
 from portal.search.maps import map_of_service
 from portal.templating import vocabularies
 
@@ -24,7 +25,8 @@ def need(slug: str):  # type: ignore[no-untyped-def]
     selected = vocabularies().needs.get(slug)
     if selected is None:
         abort(404)
-    return render_template("directory/need.html", need=selected, services=services.services_for_need(slug))
+    safety = {"quick_exit": needs_quick_exit(slug), **safety_context(needs=[slug])}
+    return render_template("directory/need.html", need=selected, services=services.services_for_need(slug), **safety)
 
 
 @blueprint.get("/services/<service_id>")

@@ -31,7 +31,7 @@ def practitioners():  # type: ignore[no-untyped-def]
 @blueprint.get("/urgent-help")
 @public
 def urgent_help():  # type: ignore[no-untyped-def]
-    return render_template("pages/urgent_help.html")
+    return render_template("pages/urgent_help.html", quick_exit=True)
 
 
 @blueprint.get("/accessibility")

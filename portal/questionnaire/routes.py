@@ -37,10 +37,10 @@ from portal.questionnaire.pages import (
 )
 from portal.questionnaire.router import Invalid, step, validate_block
 from portal.questionnaire.safety import raises_concern
+from portal.safety.web import safety_context
 
 blueprint = Blueprint("questionnaire", __name__, template_folder="templates", url_prefix="/questionnaire")
 
-LEAVE_TO = "https://www.bbc.co.uk/weather"
 RESTARTED = "questionnaire-restarted"
 # The contact form: a random token per form (its hash is the request's idempotency key), and the
 # reference kept after the answers are cleared, for the confirmation page.
@@ -78,11 +78,17 @@ def start():  # type: ignore[no-untyped-def]
                            first=questionnaire.first_block)
 
 
+@blueprint.context_processor
+def quick_exit() -> dict[str, bool]:
+    """Every questionnaire page, the contact form included, has the quick exit."""
+    return {"quick_exit": True}
+
+
 @blueprint.get("/leave")
 @public
 def leave():  # type: ignore[no-untyped-def]
     session.clear()
-    return _go(LEAVE_TO)
+    return _go(current_app.config["QUICK_EXIT_URL"])
 
 
 @blueprint.get("/check")
@@ -151,7 +157,13 @@ def outcome(outcome_id: str):  # type: ignore[no-untyped-def]
         "questionnaire/outcome.html", block=block, rows=answer_rows(questionnaire, journey),
         services=matched_services(block, journey), values=saved_values(block, journey), errors=errors,
         form_errors=bool(errors), back_url=block_url(back) if back else None,
+        **safety_context(needs=_worries(journey)),
     )
+
+
+def _worries(journey: Journey) -> list[str]:
+    worries = journey.answers.get("worries")
+    return [str(worry) for worry in worries] if isinstance(worries, (list, tuple)) else []
 
 
 def contact_rate_limit() -> str:

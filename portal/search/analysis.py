@@ -12,6 +12,7 @@ from whoosh.lang.porter import stem as porter_stem
 
 from portal.config import PROJECT_DIR
 from portal.datafiles import read_yaml
+from portal.lexicon import edit_distance, is_english_word
 
 FAMILIES_FILE = PROJECT_DIR / "directory_data" / "search" / "word_families.yaml"
 # The cost of one search is bounded here, for every way in (the search page, the API's search=, the
@@ -102,3 +103,25 @@ class TypoBudget:
         self.left -= 1
         self.spent.append(word)
         return True
+
+
+def meaning_kept(text: str, suggestion: str | None) -> str | None:
+    """A "did you mean" only when it changes nothing but misspellings: each word it swaps must be in
+    Latin letters and not an English word, so "kill myself" never becomes "call self", "start for life"
+    never "start die", and text in another script never gets an English suggestion."""
+    if not suggestion:
+        return None
+    typed, suggested = query_words(text), suggestion.split()
+    if len(typed) != len(suggested):
+        return None
+    kept = [new if old == new or _a_slip(old, new) else old for old, new in zip(typed, suggested)]
+    return " ".join(kept) if kept != typed else None
+
+
+def _a_slip(typed: str, suggested: str) -> bool:
+    """Whether `suggested` may replace `typed`: not a word, in Latin letters, and near enough (one
+    letter in a short word, two in a longer one)."""
+    if not typed.isascii() or not typed.isalpha() or is_english_word(typed):
+        return False
+    most = 1 if len(typed) < 6 else 2
+    return edit_distance(typed, suggested, most) <= most

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from portal.freshness.rules import STALE_SEARCH_WEIGHT, may_be_out_of_date
 from portal.geo.distance import Point, bounding_box, haversine_miles, miles_between
 from portal.models.schedule import WEEKDAYS
+from portal.search.analysis import meaning_kept
 from portal.search.documents import ServiceDocument
 from portal.search.params import SearchParams
 from portal.search.store import DocumentStore
@@ -194,7 +195,7 @@ class SearchEngine:
             matched = self.text.match(params.q, outcome.understood_needs, self.understanding.extra_terms(params.q),
                                       understood)
             query = matched.query
-            outcome.suggestion = matched.suggestion
+            outcome.suggestion = meaning_kept(params.q, matched.suggestion)
             candidates = {}
             for service_id, score in matched.scores.items():
                 document = self.store.get(service_id)

@@ -17,6 +17,7 @@ from portal.i18n.middleware import LOCALE_KEY, ORIGINAL_ROOT_KEY
 from portal.kiosk.session import kiosk_active
 from portal.search.page_cache import PageCache, serve
 from portal.search.params import Choices, MultiValues, parse_search_params
+from portal.safety.web import safety_context
 from portal.search.service import SearchService
 from portal.security import NONCE_KEY, csp_nonce
 from portal.shortlist.services import saved_ids
@@ -65,7 +66,10 @@ def run_search(args: MultiValues) -> dict[str, Any]:
             params.notices.append(_("There are only %(pages)d pages of results, so here is the last one.",
                                     pages=outcome.pages))
             params.page = outcome.page
-    return {"params": params, "outcome": outcome, "place": place, "form_errors": params.errors}
+    safety = safety_context(args.get("q"), params.needs)
+    if outcome is not None and safety:
+        outcome.suggestion = None  # words that mean someone may be at risk are never "corrected"
+    return {"params": params, "outcome": outcome, "place": place, "form_errors": params.errors, **safety}
 
 
 def page_cache() -> PageCache:

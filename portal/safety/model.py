@@ -1,0 +1,62 @@
+"""What a safety intent is: its words, and the panel that answers them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from portal.safety.matching import Phrase, prepared
+
+LANGUAGES = ("en", "ur", "bn", "pl", "ar")
+
+
+@dataclass(frozen=True)
+class Helpline:
+    """A number to call from the support services file, as its README allows it to be shown."""
+    name: str
+    phone: str | None      # None when no source showed one, or it is not confirmed
+    phone_note: str | None  # words beside the number in the source ("select option 2")
+    text: str | None        # an SMS number
+    hours: str | None       # the source's words; None when the source says to check them
+    website: str | None
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class PanelContact:
+    """One line of a panel: one of the urgent numbers (`urgent`), or a helpline."""
+    urgent: str | None = None
+    helpline: Helpline | None = None
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: str
+    title: str
+    now: str
+    needs: tuple[str, ...]
+    contacts: tuple[PanelContact, ...]
+    phrases: dict[str, tuple[Phrase, ...]] = field(hash=False, compare=False)
+
+    def matches(self, typed: list[str], joined: str) -> bool:
+        return any(phrase.matches(typed, joined) for phrases in self.phrases.values() for phrase in phrases)
+
+
+@dataclass(frozen=True)
+class SafetyIntents:
+    intents: tuple[Intent, ...]
+    quick_exit_needs: frozenset[str] = frozenset()
+
+    def for_text(self, text: str | None) -> Intent | None:
+        """The first intent (in the file's order) whose phrases the text matches, in any language."""
+        if not text or not text.strip():
+            return None
+        typed, joined = prepared(text)
+        return next((intent for intent in self.intents if intent.matches(typed, joined)), None)
+
+    def for_needs(self, needs: Iterable[str]) -> Intent | None:
+        wanted = set(needs)
+        return next((intent for intent in self.intents if wanted & set(intent.needs)), None)
+
+    def by_id(self, intent_id: str) -> Intent:
+        return next(intent for intent in self.intents if intent.id == intent_id)
