@@ -23,6 +23,8 @@ PAGES = [
     "/search/map?q=library", "/needs", "/needs/housing", "/early-help", "/early-help/practitioners",
     "/urgent-help", "/accessibility", "/privacy", "/data-sources", "/questionnaire", "/sign-in",
     "/sign-in/forgotten-password", "/no-such-page", "/kiosk", "/kiosk/where", "/shortlist",
+    "/search?q=kill+myself", "/needs/domestic-abuse",
+    "/ur/search?q=%DA%AF%DA%BE%D8%B1%DB%8C%D9%84%D9%88+%D8%AA%D8%B4%D8%AF%D8%AF",
 ]
 
 RUN_AXE = """async (tags) => {
