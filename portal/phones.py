@@ -7,7 +7,6 @@ import re
 
 from markupsafe import Markup, escape
 
-
 # A UK phone number as text writes it: "999", "0161 342 4101", "0800 068 41 41", "116 123", "07396507213".
 NUMBER = re.compile(r"(?<![\w/.])(?:999|0\d{2,4}(?: \d{2,4}){1,3}|0\d{10}|1\d{2} \d{3})(?![\w/])")
 

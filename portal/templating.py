@@ -14,8 +14,8 @@ from flask_babel import get_locale, gettext, ngettext
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from portal.accounts.navigation import staff_links
-from portal.phones import phone, phone_link, with_phones
 from portal.datafiles.vocabularies import Vocabularies
+from portal.phones import phone, phone_link, with_phones
 from portal.security import csp_nonce
 from portal.urgent import URGENT_CONTACTS
 from portal.weblinks import allowed_link

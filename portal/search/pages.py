@@ -15,9 +15,9 @@ from portal.extensions import db
 from portal.geo import gazetteer
 from portal.i18n.middleware import LOCALE_KEY, ORIGINAL_ROOT_KEY
 from portal.kiosk.session import kiosk_active
+from portal.safety.web import safety_context
 from portal.search.page_cache import PageCache, serve
 from portal.search.params import Choices, MultiValues, parse_search_params
-from portal.safety.web import safety_context
 from portal.search.service import SearchService
 from portal.security import NONCE_KEY, csp_nonce
 from portal.shortlist.services import saved_ids
