@@ -26,6 +26,6 @@ URGENT_CONTACTS = {
     "out_of_hours": UrgentContact(
         "0161 342 2222",
         _l("Out of hours team"),
-        _l("Evenings, nights, weekends and bank holidays"),
+        _l("When the Children's HUB is closed"),
     ),
 }
