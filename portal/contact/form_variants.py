@@ -37,8 +37,8 @@ SAFE_WAYS = ("phone", "text", "email")
 # A practitioner confirms the family's agreement: its own statement, with its own version.
 FAMILY_CONSENT_WORDING_VERSION = "2026-12-family-v1"
 FAMILY_CONSENT_STATEMENT = _l(
-    "I confirm that the family has agreed to the Early Help team at Tameside Council using these details and "
-    "the answers to contact them about Early Help support.")
+    "I confirm the family agrees to Tameside Council's Early Help team using these details and answers to "
+    "contact them.")
 
 
 def _strip(value: Any) -> Any:

@@ -121,11 +121,12 @@ def test_a_practitioner_sends_a_request_with_the_family_and_staff_see_who_asked(
     assert page.h1.get_text(strip=True) == "Tell us how to contact the family"
     for said in ("Early Help is voluntary, and the CAF belongs to the family",
                  "ask for the family's consent before they share",
-                 "staff must act to keep the child safe and share what they know with Children's Social Care",
+                 "staff must act to keep the child safe. They must share what they know with Children's Social Care",
                  "We will always treat the family with dignity and respect"):
         assert said in words
     consent = page.find("input", attrs={"name": "consent"})
-    assert "I confirm that the family has agreed" in page.find("label", attrs={"for": consent["id"]}).get_text()
+    label = page.find("label", attrs={"for": consent["id"]}).get_text()
+    assert "I confirm the family agrees to Tameside Council's Early Help team" in label
     for name in ("practitioner_name", "practitioner_role", "practitioner_organisation", "practitioner_phone",
                  "practitioner_email"):
         assert page.find("input", attrs={"name": name}), name
