@@ -101,6 +101,19 @@ def _int_setting(environ: dict[str, str], name: str, default: int, minimum: int)
     return value
 
 
+def _optional_int_setting(environ: dict[str, str], name: str, minimum: int, maximum: int) -> int | None:
+    """A whole number from `minimum` to `maximum`, or None when the setting is unset or empty."""
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number, or unset, not {raw!r}.")
+    value = int(raw)
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name} must be from {minimum} to {maximum}, or unset, not {value}.")
+    return value
+
+
 def _public_base_url(env: dict[str, str], name: str) -> str:
     """Where the site is, for links in emails: required in production, so no link points elsewhere."""
     value = env.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
@@ -222,6 +235,9 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "CONTACT_RETENTION_DAYS": _int_setting(env, "CONTACT_RETENTION_DAYS", 90, 1),
         # How often one client (IP address) may send the contact form, in Flask-Limiter's notation.
         "CONTACT_RATE_LIMIT": env.get("CONTACT_RATE_LIMIT", "").strip() or "5 per hour",
+        # The confirmation page says the Early Help team aims to get in touch within this many working days.
+        # Unset (the default): no time is promised, only what happens next.
+        "CONTACT_RESPONSE_WORKING_DAYS": _optional_int_setting(env, "CONTACT_RESPONSE_WORKING_DAYS", 1, 60),
         # Where new-request notices go. No address is invented here: unset, the notice keeps a placeholder
         # recipient name and simply waits in the outbox until the inbox is configured.
         "EARLY_HELP_INBOX": env.get("EARLY_HELP_INBOX", "").strip(),

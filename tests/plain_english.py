@@ -252,6 +252,12 @@ def family_pages(app: Flask, fetch: Fetch = _get) -> Iterator[tuple[str, str]]:
     for block_id, data in practitioner_steps:
         _post_step(practitioner, f"/questionnaire/{block_id}", data)
     yield "outcome: practitioner", fetch(practitioner, "/questionnaire/outcome/practitioner", 200)
+    _post_step(practitioner, "/questionnaire/outcome/practitioner", {"ask_family_contact": "yes"})
+    yield "question: family consent", fetch(practitioner, "/questionnaire/family_consent", 200)
+    _post_step(practitioner, "/questionnaire/family_consent", {"family_consent": "no"})
+    yield "outcome: family not agreed", fetch(practitioner, "/questionnaire/outcome/family_not_agreed", 200)
+    _post_step(practitioner, "/questionnaire/family_consent", {"family_consent": "yes"})
+    yield "contact form, practitioner", fetch(practitioner, "/questionnaire/outcome/contact", 200)
 
     urgent = app.test_client()
     _post_step(urgent, "/questionnaire/who", {"who": "me"})

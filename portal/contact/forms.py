@@ -1,7 +1,8 @@
 """The form a family fills in to ask the Early Help team to contact them.
 
 Children's ages and worries are not on the form: they come from the questionnaire answers and are
-only shown. Error messages say plainly what to do, in the GOV.UK style.
+only shown. Error messages say plainly what to do, in the GOV.UK style. The forms for a young person,
+a practitioner and a family living with domestic abuse build on this one (portal/contact/form_variants.py).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from portal.forms import PortalForm
 from portal.geo.postcodes import normalise_postcode
 
-# Change the version whenever the consent statement changes: each request stores the version it agreed to.
-CONSENT_WORDING_VERSION = "2026-11-v1"
+# Change the version whenever the consent statement, or what the form says about it, changes: each request
+# stores the version it agreed to. v2 explains that Early Help is voluntary, and the duty to share.
+CONSENT_WORDING_VERSION = "2026-12-v2"
 CONSENT_STATEMENT = _l(
     "I agree to the Early Help team at Tameside Council using these details and my answers to contact me "
     "about Early Help support.")

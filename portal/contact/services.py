@@ -23,13 +23,17 @@ from portal.contact.retention import purge_closed as purge_closed_requests
 from portal.contact.rotation import rotate_payloads
 from portal.extensions import db
 from portal.models.account import UserAccount, UserRole
-from portal.models.contact_request import ContactRequest, utcnow
+from portal.models.contact_request import REQUESTERS, ContactRequest, utcnow
 
 logger = logging.getLogger(__name__)
 
-# What the form may send. Anything else is refused rather than stored unseen.
+# What the form may send. Anything else is refused rather than stored unseen. All of it is personal data,
+# kept only in the encrypted payload: the young person's age, the answer about how things are going, the
+# safe way to get in touch (asked when the worries include domestic abuse) and a practitioner's details.
 PAYLOAD_FIELDS = frozenset({
     "name", "phone", "email", "safe_times", "message_allowed", "postcode", "children_ages", "worries", "note",
+    "age", "situation", "safe_way",
+    "practitioner_name", "practitioner_role", "practitioner_organisation", "practitioner_phone", "practitioner_email",
 })
 PUBLIC_ACTOR = "public:contact-form"
 STAFF_ROLE = "early_help"
@@ -72,11 +76,15 @@ def _by_idempotency_key(key: str) -> ContactRequest | None:
     return db.session.scalar(select(ContactRequest).where(ContactRequest.idempotency_key == key))
 
 
-def create_request(payload: dict[str, Any], consent_wording_version: str, idempotency_key: str) -> ContactRequest:
-    """Store a request; the same idempotency key returns the request already made, never a second one."""
+def create_request(payload: dict[str, Any], consent_wording_version: str, idempotency_key: str,
+                   requester: str | None = None) -> ContactRequest:
+    """Store a request; the same idempotency key returns the request already made, never a second one.
+    `requester` says who filled in the form (one of REQUESTERS)."""
     unknown = set(payload) - PAYLOAD_FIELDS
     if unknown:
         raise ContactRequestError(f"Unknown contact request fields: {', '.join(sorted(unknown))}.")
+    if requester is not None and requester not in REQUESTERS:
+        raise ContactRequestError(f"Unknown requester: {requester!r}.")
     if not idempotency_key or len(idempotency_key) > 128:
         raise ContactRequestError("The idempotency key must be 1 to 128 characters.")
     if not consent_wording_version:
@@ -88,7 +96,8 @@ def create_request(payload: dict[str, Any], consent_wording_version: str, idempo
     now = utcnow()
     contact_request = ContactRequest(
         reference=_unused_reference(), created_at=now, status="new", consent_wording_version=consent_wording_version,
-        consented_at=now, idempotency_key=idempotency_key, encrypted_payload=contact_cipher().encrypt(payload),
+        consented_at=now, requester=requester, idempotency_key=idempotency_key,
+        encrypted_payload=contact_cipher().encrypt(payload),
     )
     db.session.add(contact_request)
     try:
@@ -213,6 +222,7 @@ def export_request(reference: str, actor: str = "staff:subject-access-request") 
         "outcome": outcome,
         "closed_at": contact_request.closed_at.isoformat() if contact_request.closed_at else None,
         "consent_wording_version": contact_request.consent_wording_version,
+        "requester": contact_request.requester,
         "consented_at": contact_request.consented_at.isoformat(),
         "personal_data": payload,
         "audit_trail": [

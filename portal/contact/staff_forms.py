@@ -20,6 +20,14 @@ STATUS_NAMES = {
     ALL: _l("All requests"),
 }
 
+# Who filled in the form (ContactRequest.requester), as the staff pages name them.
+REQUESTER_NAMES = {
+    "young_person": _l("A young person, for themselves"),
+    "parent_or_carer": _l("A parent or carer"),
+    "practitioner": _l("A practitioner, with the family's agreement"),
+}
+SAFE_WAY_NAMES = {"phone": _l("A phone call"), "text": _l("A text message"), "email": _l("An email")}
+
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value

@@ -16,7 +16,15 @@ from wtforms import SelectChoice
 
 from portal.access import roles
 from portal.contact import queue, services
-from portal.contact.staff_forms import STATUS_NAMES, AssignForm, CloseForm, OutcomeForm, QueueFilterForm
+from portal.contact.staff_forms import (
+    REQUESTER_NAMES,
+    SAFE_WAY_NAMES,
+    STATUS_NAMES,
+    AssignForm,
+    CloseForm,
+    OutcomeForm,
+    QueueFilterForm,
+)
 from portal.extensions import db
 from portal.models.account import UserAccount
 from portal.models.contact_request import ContactRequest
@@ -27,6 +35,8 @@ blueprint = Blueprint("early_help", __name__, template_folder="templates", url_p
 STAFF = "early_help"
 SAVED = "saved"
 WORRIES_ANSWER = "worries"
+SITUATION_ANSWER = "situation"
+DOMESTIC_ABUSE = "domestic-abuse"
 
 
 @blueprint.get("", endpoint="queue")
@@ -39,7 +49,8 @@ def queue_page():  # type: ignore[no-untyped-def]
     if listing is not None and page is not None and page > listing.pages:
         abort(404)
     return render_template("contact/staff/queue.html", form=form, listing=listing, problem=problem,
-                           status_names=STATUS_NAMES), 200 if listing is not None else 400
+                           status_names=STATUS_NAMES, requester_names=REQUESTER_NAMES,
+                           ), 200 if listing is not None else 400
 
 
 def _request_or_404(reference: str) -> ContactRequest:
@@ -54,9 +65,10 @@ def _staff_choices(staff: list[UserAccount]) -> list[SelectChoice]:
                          if account.id == current_user.id else account.display_name) for account in staff]
 
 
-def _worry_labels(values: list[Any]) -> list[str]:
+def _answer_labels(answer_id: str, values: list[Any]) -> list[str]:
+    """The questionnaire's words for the values stored (the value itself if the option has gone)."""
     try:
-        options = the_questionnaire().answer(WORRIES_ANSWER).options
+        options = the_questionnaire().answer(answer_id).options
     except KeyError:
         options = ()
     labels = {option.value: option.label for option in options}
@@ -77,7 +89,11 @@ def _show(contact_request: ContactRequest, *, assign_form: AssignForm | None = N
         outcome_form = OutcomeForm(formdata=None, data={"outcome": outcome_text})
     return render_template(
         "contact/staff/request.html", contact_request=contact_request, details=details, outcome_text=outcome_text,
-        worries=_worry_labels(details.get("worries") or []),
+        worries=_answer_labels(WORRIES_ANSWER, details.get("worries") or []),
+        situation=", ".join(_answer_labels(SITUATION_ANSWER, [details["situation"]] if details.get("situation")
+                                           else [])),
+        safe_contact=bool(details.get("safe_way")) or DOMESTIC_ABUSE in (details.get("worries") or []),
+        requester_names=REQUESTER_NAMES, safe_way_names=SAFE_WAY_NAMES,
         assigned_name=queue.account_names([contact_request.assigned_to]).get(contact_request.assigned_to or ""),
         trail=queue.audit_trail(contact_request), assign_form=assign_form, outcome_form=outcome_form,
         close_form=CloseForm(formdata=None), failed=failed, problem=problem, status_names=STATUS_NAMES,

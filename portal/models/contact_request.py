@@ -15,6 +15,8 @@ from portal.extensions import db
 from portal.models._base import id_column
 
 CONTACT_REQUEST_STATUSES = ("new", "assigned", "closed")
+# Who filled in the form: a young person for themselves, a parent or carer, or a practitioner.
+REQUESTERS = ("young_person", "parent_or_carer", "practitioner")
 
 
 def utcnow() -> dt.datetime:
@@ -33,6 +35,8 @@ class ContactRequest(db.Model):  # type: ignore[name-defined,misc]
     outcome: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
     consent_wording_version: Mapped[str] = mapped_column(String(50))
+    # One of REQUESTERS (None for requests made before it was recorded). Not personal data.
+    requester: Mapped[str | None] = mapped_column(String(20))
     consented_at: Mapped[dt.datetime] = mapped_column(DateTime)
     # A hash the form sends with each submission, so a double submit makes one request.
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)

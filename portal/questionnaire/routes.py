@@ -13,10 +13,16 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.access import public
-from portal.contact.forms import CONSENT_WORDING_VERSION, ContactForm
 from portal.contact.services import create_request
 from portal.extensions import limiter
-from portal.geo.postcodes import normalise_postcode
+from portal.questionnaire.contact_page import (
+    consent_version,
+    contact_form,
+    contact_payload,
+    needs_safe_contact,
+    requester_of,
+    shown_answers,
+)
 from portal.questionnaire.journey import (
     SESSION_KEY,
     Journey,
@@ -46,9 +52,9 @@ RESTARTED = "questionnaire-restarted"
 # reference kept after the answers are cleared, for the confirmation page.
 CONTACT_TOKEN = "contact_form_token"  # nosec B105  # the name of a session key, not a secret
 CONTACT_REFERENCE = "contact_reference"
+CONTACT_REQUESTER = "contact_requester"  # who sent it (not personal data), for what the confirmation says
 CONTACT_BLOCK = "contact"
 URGENT_BLOCK = "urgent"
-SHOWN_ANSWERS = ("ages", "worries")
 
 
 def _journey() -> Journey:
@@ -170,22 +176,6 @@ def contact_rate_limit() -> str:
     return str(current_app.config.get("CONTACT_RATE_LIMIT") or "5 per hour")
 
 
-def _contact_payload(form: ContactForm, journey: Journey) -> dict[str, object]:
-    ages = journey.answers.get("ages")
-    worries = journey.answers.get("worries")
-    return {
-        "name": form.name.data,
-        "phone": form.phone.data or "",
-        "email": form.email.data or "",
-        "safe_times": form.safe_times.data or "",
-        "message_allowed": form.message_allowed.data == "yes",
-        "postcode": normalise_postcode(form.postcode.data or "") or "",
-        "children_ages": [int(age) for age in ages] if isinstance(ages, tuple) else [],
-        "worries": [str(worry) for worry in worries] if isinstance(worries, tuple) else [],
-        "note": form.note.data or "",
-    }
-
-
 @blueprint.route("/outcome/contact", methods=["GET", "POST"])
 @public
 @limiter.limit(contact_rate_limit, methods=["POST"])
@@ -202,7 +192,8 @@ def contact():  # type: ignore[no-untyped-def]
     token = session.get(CONTACT_TOKEN)
     if not isinstance(token, str) or not token:
         token = session[CONTACT_TOKEN] = secrets.token_urlsafe(32)
-    form = ContactForm()
+    form = contact_form(journey.answers)
+    requester = requester_of(journey.answers)
     stale = False
     if request.method == "POST":
         if form.website.data:
@@ -211,21 +202,23 @@ def contact():  # type: ignore[no-untyped-def]
             return _go(url_for("questionnaire.contact_sent"))
         stale = form.form_token.data != token
         if form.validate_on_submit() and not stale:
-            contact_request = create_request(_contact_payload(form, journey), CONSENT_WORDING_VERSION,
-                                             hashlib.sha256(token.encode()).hexdigest())
+            contact_request = create_request(
+                contact_payload(form, journey.answers), consent_version(journey.answers),
+                hashlib.sha256(token.encode()).hexdigest(), requester=requester)
             session.pop(SESSION_KEY, None)
             session.pop(CONTACT_TOKEN, None)
             session[CONTACT_REFERENCE] = contact_request.reference
+            session[CONTACT_REQUESTER] = requester
             return _go(url_for("questionnaire.contact_sent"))
     else:
         postcode = journey.answers.get("postcode")
         form.postcode.data = postcode if isinstance(postcode, str) else ""
     form.form_token.data = token
-    shown = [(questionnaire.answer(answer_id), journey.answers.get(answer_id)) for answer_id in SHOWN_ANSWERS]
     back = previous_block(questionnaire, journey, block.id)
     return render_template(
-        "questionnaire/contact.html", block=block, form=form, stale=stale,
-        shown=[(answer, answer_text(answer, value)) for answer, value in shown],
+        "questionnaire/contact.html", block=block, form=form, stale=stale, requester=requester,
+        safe_contact=needs_safe_contact(journey.answers),
+        shown=[(answer, answer_text(answer, value)) for answer, value in shown_answers(questionnaire, journey.answers)],
         back_url=block_url(back) if back else None,
     )
 
@@ -233,4 +226,7 @@ def contact():  # type: ignore[no-untyped-def]
 @blueprint.get("/contact/sent")
 @public
 def contact_sent():  # type: ignore[no-untyped-def]
-    return render_template("questionnaire/contact_sent.html", reference=session.get(CONTACT_REFERENCE))
+    reference = session.get(CONTACT_REFERENCE)
+    return render_template("questionnaire/contact_sent.html", reference=reference,
+                           requester=session.get(CONTACT_REQUESTER) if reference else None,
+                           working_days=current_app.config.get("CONTACT_RESPONSE_WORKING_DAYS"))

@@ -4,8 +4,8 @@
 2. Every path asks the safety questions, and a path whose answers raise a concern (an option
    marked `concern: true`) goes from that page straight to the urgent-help page, and ends there:
    nothing, not even the contact form, is offered instead of it or after it.
-3. No path reaches the contact form without the consent question answered "yes" on the page
-   just before it.
+3. No path reaches the contact form without a consent question (the family's own, or a
+   practitioner's confirmation that the family agrees) answered "yes" on the page just before it.
 4. Every outcome page is reached by some path.
 
 `safety_problems` returns the problems in plain words (an empty list means the proof holds), so
@@ -26,7 +26,8 @@ from portal.questionnaire.rules import AnswerValue
 class SafetyRules:
     urgent_block: str = "urgent"
     contact_block: str = "contact"
-    consent_answer: str = "consent"
+    # The person's own consent, and a practitioner's confirmation that the family has agreed.
+    consent_answers: tuple[str, ...] = ("consent", "family_consent")
     consent_value: str = "yes"
 
 
@@ -83,13 +84,25 @@ def _path_problems(
 
 
 def _consent_problems(questionnaire: Questionnaire, path: Path, rules: SafetyRules, where: str) -> list[str]:
-    if path.answers.get(rules.consent_answer) != rules.consent_value:
-        return [f"the contact form is reached without consent: {where}"]
     index = path.blocks.index(rules.contact_block)
-    consent_block = questionnaire.block_of_answer(rules.consent_answer).id
-    if index == 0 or path.blocks[index - 1] != consent_block:
+    before = path.blocks[index - 1] if index > 0 else None
+    asked = [answer_id for answer_id in rules.consent_answers if _asks(questionnaire, answer_id)]
+    if not any(path.answers.get(answer_id) == rules.consent_value for answer_id in asked):
+        return [f"the contact form is reached without consent: {where}"]
+    given_just_before = [answer_id for answer_id in asked
+                         if questionnaire.block_of_answer(answer_id).id == before
+                         and path.answers.get(answer_id) == rules.consent_value]
+    if not given_just_before:
         return [f"the contact form is not reached straight from the consent question: {where}"]
     return []
+
+
+def _asks(questionnaire: Questionnaire, answer_id: str) -> bool:
+    try:
+        questionnaire.block_of_answer(answer_id)
+    except KeyError:
+        return False
+    return True
 
 
 def raises_concern(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> bool:

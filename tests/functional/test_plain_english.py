@@ -51,6 +51,7 @@ EXPECTED_PAGES = {
     "question: postcode", "question: situation", "check your answers", "question: consent",
     "outcome: services for all", "outcome: early help", "outcome: no contact", "outcome: practitioner",
     "outcome: urgent", "contact form", "contact request sent", "kiosk offer", "kiosk start",
+    "question: family consent", "outcome: family not agreed", "contact form, practitioner",
 }
 
 

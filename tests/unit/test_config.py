@@ -45,6 +45,17 @@ def test_a_bad_number_is_refused() -> None:
         load_config({"PORTAL_ENV": "development", "WTF_CSRF_TIME_LIMIT": "soon"})
 
 
+def test_the_contact_response_time_is_promised_only_when_set() -> None:
+    assert load_config({"PORTAL_ENV": "development"})["CONTACT_RESPONSE_WORKING_DAYS"] is None
+    assert load_config({"PORTAL_ENV": "development", "CONTACT_RESPONSE_WORKING_DAYS": " "})[
+        "CONTACT_RESPONSE_WORKING_DAYS"] is None
+    assert load_config({"PORTAL_ENV": "development", "CONTACT_RESPONSE_WORKING_DAYS": "5"})[
+        "CONTACT_RESPONSE_WORKING_DAYS"] == 5
+    for bad in ("five", "0", "61", "-2", "٥"):
+        with pytest.raises(ConfigError, match="CONTACT_RESPONSE_WORKING_DAYS must be"):
+            load_config({"PORTAL_ENV": "development", "CONTACT_RESPONSE_WORKING_DAYS": bad})
+
+
 def test_database_url_chooses_postgresql_and_defaults_to_sqlite(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))

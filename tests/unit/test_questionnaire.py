@@ -28,7 +28,7 @@ from portal.questionnaire.safety import safety_problems
 from portal.urgent import URGENT_CONTACTS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaires"
-OUTCOMES = {"urgent", "services_for_all", "early_help", "practitioner", "contact", "no_contact"}
+OUTCOMES = {"urgent", "services_for_all", "early_help", "practitioner", "contact", "no_contact", "family_not_agreed"}
 
 
 def fixture(name: str) -> Questionnaire:
@@ -128,9 +128,23 @@ def test_every_concern_goes_straight_from_the_safety_screen_to_urgent(what_help:
 
 def test_no_path_reaches_the_contact_form_without_consent(what_help: Questionnaire) -> None:
     to_contact = [path for path in enumerate_paths(what_help) if "contact" in path.blocks]
-    assert to_contact
+    by_families = [path for path in to_contact if path.answers["who"] != "practitioner"]
+    by_practitioners = [path for path in to_contact if path.answers["who"] == "practitioner"]
+    assert by_families and by_practitioners
     assert all(path.answers["consent"] == "yes" and path.blocks[-3:] == ("early_help", "consent", "contact")
-               for path in to_contact)
+               for path in by_families)
+    # A practitioner reaches the form only by confirming that the family has agreed.
+    assert all(path.answers["family_consent"] == "yes"
+               and path.blocks[-3:] == ("practitioner", "family_consent", "contact") for path in by_practitioners)
+
+
+def test_a_practitioner_is_offered_contact_for_the_family(what_help: Questionnaire) -> None:
+    offer = what_help.block("practitioner").answers
+    assert [answer.id for answer in offer] == ["ask_family_contact"]
+    assert offer[0].label == "Would you like to ask the Early Help team to contact the family?"
+    labels = {option.value: option.label for option in what_help.answer("family_consent").options}
+    assert labels["yes"] == "Yes, the family agrees to the Early Help team contacting them"
+    assert goes_to(what_help, "family_consent", {"family_consent": "no"}) == "family_not_agreed"
 
 
 def test_young_people_skip_the_ages_question(what_help: Questionnaire) -> None:
@@ -166,6 +180,16 @@ def test_breaking_the_real_consent_route_fails_the_proof(tmp_path: Path) -> None
     problems = proof_problems(load_questionnaire(broken))
     assert any(problem.startswith("the contact form is reached without consent") for problem in problems)
     assert "no path reaches the outcome 'no_contact'" in problems
+
+
+def test_breaking_the_practitioner_consent_route_fails_the_proof(tmp_path: Path) -> None:
+    broken = tmp_path / "what_help.yaml"
+    rule = '["==", {answer: family_consent}, "yes"]'
+    assert rule in WHAT_HELP.read_text()
+    broken.write_text(WHAT_HELP.read_text().replace(rule, '["answered", {answer: family_consent}]'))
+    problems = proof_problems(load_questionnaire(broken))
+    assert any(problem.startswith("the contact form is reached without consent") and "family_consent=no" in problem
+               for problem in problems)
 
 
 # (c) The same proof fails on broken fixtures; malformed files are refused when loaded.
