@@ -76,6 +76,16 @@ def _by_idempotency_key(key: str) -> ContactRequest | None:
     return db.session.scalar(select(ContactRequest).where(ContactRequest.idempotency_key == key))
 
 
+# The notice's first sentence by who filled in the form (a category, never a detail of the family).
+_NOTICE_OPENING = {
+    "young_person": "A young person has asked Early Help to contact them.",
+    "parent_or_carer": "A family has asked Early Help to contact them.",
+    "practitioner": ("A practitioner has asked Early Help to contact a family they support, "
+                     "with the family's agreement."),
+    "": "A family has asked Early Help to contact them.",
+}
+
+
 def create_request(payload: dict[str, Any], consent_wording_version: str, idempotency_key: str,
                    requester: str | None = None) -> ContactRequest:
     """Store a request; the same idempotency key returns the request already made, never a second one.
@@ -114,7 +124,7 @@ def create_request(payload: dict[str, Any], consent_wording_version: str, idempo
     notice = notify.queue(
         to=current_app.config.get("EARLY_HELP_INBOX") or INBOX_PLACEHOLDER,
         subject=f"New Early Help contact request {contact_request.reference}",
-        body=(f"A family has asked Early Help to contact them. Reference: {contact_request.reference}.\n"
+        body=(f"{_NOTICE_OPENING.get(requester or '', _NOTICE_OPENING[''])} Reference: {contact_request.reference}.\n"
               f"Sign in to the portal to read the request: {request_link(contact_request.reference)}\n"
               "No personal details are sent by email."),
     )

@@ -175,6 +175,15 @@ def test_the_inbox_notice_carries_only_the_reference(contact_app: Flask) -> None
     assert message.sent_at is None and message.to == "early-help-inbox"
 
 
+def test_the_inbox_notice_says_who_asked(contact_app: Flask) -> None:
+    services.create_request(FAMILY, "consent-v1", "by-a-practitioner", requester="practitioner")
+    services.create_request(FAMILY, "consent-v1", "by-a-young-person", requester="young_person")
+    bodies = [message.body for message in db.session.scalars(select(OutboxMessage))]
+    practitioner = "A practitioner has asked Early Help to contact a family they support"
+    assert any(body.startswith(practitioner) for body in bodies)
+    assert any(body.startswith("A young person has asked Early Help to contact them.") for body in bodies)
+
+
 class FakeSMTP:
     sent: list[Any] = []
     fail = False
