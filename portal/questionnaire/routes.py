@@ -36,7 +36,7 @@ from portal.questionnaire.pages import (
     the_questionnaire,
 )
 from portal.questionnaire.router import Invalid, step, validate_block
-from portal.questionnaire.safety import raises_concern
+from portal.questionnaire.safety import ends_journey
 from portal.safety.web import safety_context
 
 blueprint = Blueprint("questionnaire", __name__, template_folder="templates", url_prefix="/questionnaire")
@@ -146,16 +146,19 @@ def outcome(outcome_id: str):  # type: ignore[no-untyped-def]
     if block not in blocks:
         return _go(block_url(blocks[-1]))
     errors: dict[str, Invalid] = {}
-    if request.method == "POST" and block.answers:
+    carry_on = block.carry_on and step(questionnaire, block, journey.answers).target is not None
+    services = matched_services(block, journey)
+    if request.method == "POST" and (block.answers or carry_on):
         cleaned, errors = validate_block(block, form_values(block, request.form))
         if not errors:
             journey.record(block, cleaned)
             save_journey(journey, session)
-            return _go(block_url(step(questionnaire, block, journey.answers).target or block))
+            target = step(questionnaire, block, journey.answers).target
+            return _go(block_url(target or block))
     back = previous_block(questionnaire, journey, block.id)
     return render_template(
         "questionnaire/outcome.html", block=block, rows=answer_rows(questionnaire, journey),
-        services=matched_services(block, journey), values=saved_values(block, journey), errors=errors,
+        services=services, values=saved_values(block, journey), errors=errors, carry_on=carry_on,
         form_errors=bool(errors), back_url=block_url(back) if back else None,
         **safety_context(needs=_worries(journey)),
     )
@@ -193,7 +196,7 @@ def contact():  # type: ignore[no-untyped-def]
     """The contact form, reached only after consent "yes" and never with a safety concern."""
     questionnaire = the_questionnaire()
     journey = _journey()
-    if raises_concern(questionnaire, journey.answers):
+    if ends_journey(questionnaire, journey.answers):
         return _go(url_for("questionnaire.outcome", outcome_id=URGENT_BLOCK))
     block = questionnaire.block(CONTACT_BLOCK)
     blocks = route(questionnaire, journey)

@@ -1,12 +1,18 @@
 """The safety proof: checks on every path through a questionnaire (from paths.py).
 
+A safety concern is an option marked `concern: true`. Its help page is the outcome named by the
+option's `help` (the urgent-help page when not named). Some concerns let the person carry on with
+the questions after the help page (`carry_on: true`, e.g. "I'm not sure"); the others end there.
+
 1. Every path ends on an outcome page (no dead ends, no loops).
-2. Every path asks the safety questions, and a path whose answers raise a concern (an option
-   marked `concern: true`) goes from that page straight to the urgent-help page, and ends there:
-   nothing, not even the contact form, is offered instead of it or after it.
-3. No path reaches the contact form without the consent question answered "yes" on the page
+2. Every path asks the first safety questions before it shows any outcome page.
+3. A path whose answers raise a concern goes from that page straight to the concern's help page.
+   On a path with a concern, the first outcome shown is the first concern's help page.
+4. A concern that does not carry on ends the journey on its help page: nothing, not even the
+   contact form, is offered instead of it or after it.
+5. No path reaches the contact form without the consent question answered "yes" on the page
    just before it.
-4. Every outcome page is reached by some path.
+6. Every outcome page is reached by some path.
 
 `safety_problems` returns the problems in plain words (an empty list means the proof holds), so
 a test, or start-up, can show exactly which path is wrong.
@@ -17,9 +23,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from portal.questionnaire.model import Questionnaire
+from portal.questionnaire.model import Option, Questionnaire
 from portal.questionnaire.paths import OUTCOME_END, Path
 from portal.questionnaire.rules import AnswerValue
+
+# Block id -> answer id -> the options of that answer that are a concern.
+Screens = dict[str, dict[str, list[Option]]]
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,15 @@ class SafetyRules:
     contact_block: str = "contact"
     consent_answer: str = "consent"
     consent_value: str = "yes"
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A concern raised on a path: on which page, and the page that answers it."""
+
+    block_id: str
+    help: str
+    carry_on: bool
 
 
 def safety_problems(
@@ -49,34 +67,51 @@ def safety_problems(
     return problems
 
 
-def _safety_screens(questionnaire: Questionnaire) -> dict[str, dict[str, set[str]]]:
-    """Blocks asking a safety question: block id -> answer id -> the values that are a concern."""
-    screens: dict[str, dict[str, set[str]]] = {}
+def _safety_screens(questionnaire: Questionnaire) -> Screens:
+    """Blocks asking a safety question: block id -> answer id -> the options that are a concern."""
+    screens: Screens = {}
     for block in questionnaire.blocks:
         for answer in block.answers:
-            concerns = {option.value for option in answer.options if option.concern}
+            concerns = [option for option in answer.options if option.concern]
             if concerns:
                 screens.setdefault(block.id, {})[answer.id] = concerns
     return screens
 
 
-def _path_problems(
-    questionnaire: Questionnaire, path: Path, rules: SafetyRules, screens: dict[str, dict[str, set[str]]]
-) -> list[str]:
+def concerns_on_path(path: Path, screens: Screens, rules: SafetyRules = SafetyRules()) -> list[Concern]:
+    """The concerns the path's answers raise, in the order their pages were shown."""
+    found = []
+    for block_id in path.blocks:
+        for answer_id, options in screens.get(block_id, {}).items():
+            found.extend(Concern(block_id, option.help or rules.urgent_block, option.carry_on)
+                         for option in options if _chosen(path.answers, answer_id, option.value))
+    return found
+
+
+def _path_problems(questionnaire: Questionnaire, path: Path, rules: SafetyRules, screens: Screens) -> list[str]:
     problems = []
     where = path.describe()
+    outcomes = [block_id for block_id in path.blocks if questionnaire.block(block_id).is_outcome]
     if path.end != OUTCOME_END:
         problems.append(f"path does not end on an outcome ({path.end}): {where}")
-    if screens and not any(block_id in screens for block_id in path.blocks):
+    first_screen = next((index for index, block_id in enumerate(path.blocks) if block_id in screens), None)
+    if screens and first_screen is None:
         problems.append(f"path never asks the safety questions: {where}")
-    for index, block_id in enumerate(path.blocks):
-        if block_id in screens and _raises_concern(path.answers, screens[block_id]):
-            after = path.blocks[index + 1] if index + 1 < len(path.blocks) else "nowhere"
-            if after != rules.urgent_block:
-                problems.append(f"a safety concern at '{block_id}' leads to '{after}', not urgent help: {where}")
-            break
-    if rules.urgent_block in path.blocks and path.last != rules.urgent_block:
-        problems.append(f"the journey goes on after urgent help: {where}")
+    elif outcomes and first_screen is not None and path.blocks.index(outcomes[0]) < first_screen:
+        problems.append(f"an outcome is shown before the safety questions: {where}")
+    concerns = concerns_on_path(path, screens, rules)
+    misrouted = False
+    for concern in concerns:
+        index = path.blocks.index(concern.block_id)
+        after = path.blocks[index + 1] if index + 1 < len(path.blocks) else "nowhere"
+        if after != concern.help:
+            misrouted = True
+            problems.append(f"a safety concern at '{concern.block_id}' leads to '{after}', "
+                            f"not to '{concern.help}': {where}")
+        elif not concern.carry_on and path.last != concern.help:
+            problems.append(f"the journey goes on after '{concern.help}': {where}")
+    if concerns and outcomes and outcomes[0] != concerns[0].help and not misrouted:
+        problems.append(f"'{outcomes[0]}' is shown before '{concerns[0].help}': {where}")
     if rules.contact_block in path.blocks:
         problems.extend(_consent_problems(questionnaire, path, rules, where))
     return problems
@@ -94,13 +129,18 @@ def _consent_problems(questionnaire: Questionnaire, path: Path, rules: SafetyRul
 
 def raises_concern(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> bool:
     """Whether any answer given is a safety concern (an option marked `concern: true`)."""
-    return any(_raises_concern(answers, concerns) for concerns in _safety_screens(questionnaire).values())
+    return any(_chosen(answers, answer_id, option.value)
+               for concerns in _safety_screens(questionnaire).values()
+               for answer_id, options in concerns.items() for option in options)
 
 
-def _raises_concern(answers: Mapping[str, AnswerValue], concerns: dict[str, set[str]]) -> bool:
-    for answer_id, values in concerns.items():
-        given = answers.get(answer_id)
-        chosen = given if isinstance(given, tuple) else (given,)
-        if any(value in values for value in chosen):
-            return True
-    return False
+def ends_journey(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> bool:
+    """Whether an answer given is a concern that ends the journey on its help page (no carry_on)."""
+    return any(_chosen(answers, answer_id, option.value)
+               for concerns in _safety_screens(questionnaire).values()
+               for answer_id, options in concerns.items() for option in options if not option.carry_on)
+
+
+def _chosen(answers: Mapping[str, AnswerValue], answer_id: str, value: str) -> bool:
+    given = answers.get(answer_id)
+    return value in (given if isinstance(given, tuple) else (given,))
