@@ -29,7 +29,9 @@ def go(client: FlaskClient, block_id: str, data: dict[str, Any]) -> str:
 
 def safe_family(client: FlaskClient, who: str = "child") -> None:
     assert go(client, "who", {"who": who}).endswith("/questionnaire/safety")
-    go(client, "safety", {"danger_now": "no", "child_harmed": "no"})
+    self_harm = "self_harm_me" if who == "me" else "self_harm_child"
+    assert go(client, "safety", {"danger_now": "no", "child_harmed": "no"}).endswith(f"/questionnaire/{self_harm}")
+    go(client, self_harm, {self_harm: "no"})
 
 
 def text_of(page: BeautifulSoup) -> str:
@@ -56,7 +58,7 @@ def test_the_home_page_offers_the_questionnaire(client: FlaskClient) -> None:
 
 def test_a_safety_concern_goes_straight_to_urgent_help_with_no_form(client: FlaskClient) -> None:
     go(client, "who", {"who": "me"})
-    location = go(client, "safety", {"danger_now": "not_sure", "child_harmed": "no"})
+    location = go(client, "safety", {"danger_now": "yes", "child_harmed": "no"})
     assert location.endswith("/questionnaire/outcome/urgent")
     page = fetch_page(client, location)
     text = text_of(page)
@@ -131,13 +133,15 @@ def test_the_back_link_goes_to_the_page_before_and_keeps_answers(client: FlaskCl
     assert back["href"] == "/questionnaire/ages"
     page = fetch_page(client, back["href"])
     assert page.find("input", attrs={"name": "ages"})["value"] == "5"
-    assert page.select_one("a.govuk-back-link")["href"] == "/questionnaire/safety"
+    assert page.select_one("a.govuk-back-link")["href"] == "/questionnaire/self_harm_child"
 
 
 def test_a_young_person_skips_the_ages_question(client: FlaskClient) -> None:
     go(client, "who", {"who": "me"})
-    assert go(client, "safety", {"danger_now": "no", "child_harmed": "no"}).endswith("/questionnaire/worries")
-    assert fetch_page(client, f"{START}/worries").select_one("a.govuk-back-link")["href"] == "/questionnaire/safety"
+    assert go(client, "safety", {"danger_now": "no", "child_harmed": "no"}).endswith("/questionnaire/self_harm_me")
+    assert go(client, "self_harm_me", {"self_harm_me": "no"}).endswith("/questionnaire/worries")
+    back = fetch_page(client, f"{START}/worries").select_one("a.govuk-back-link")["href"]
+    assert back == "/questionnaire/self_harm_me"
 
 
 def test_changing_an_answer_from_check_your_answers_keeps_the_others(client: FlaskClient) -> None:
