@@ -154,6 +154,8 @@ def outcome(outcome_id: str):  # type: ignore[no-untyped-def]
             journey.record(block, cleaned)
             save_journey(journey, session)
             target = step(questionnaire, block, journey.answers).target
+            if target is None and services is not None:  # "No, thank you": the services that match
+                return _go(services["all_url"])
             return _go(block_url(target or block))
     back = previous_block(questionnaire, journey, block.id)
     return render_template(

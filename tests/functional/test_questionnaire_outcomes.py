@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from portal.questionnaire.journey import Journey
 from portal.questionnaire.pages import matched_services, search_args, the_questionnaire
+from tests.functional.test_questionnaire_journey import answer, go, safe_family
 from tests.pages import fetch_page
 
 NEVER_LISTED = {"Children's Social Care", "Children's HUB", "Out of hours team"}
@@ -66,3 +67,21 @@ def test_outcomes_search_at_their_own_levels_for_every_child(app: Flask, outcome
     assert found is not None
     query = parse_qs(urlsplit(found["all_url"]).query)
     assert query["level"] == levels and sorted(query["age"]) == ["12", "7"]
+
+
+def test_no_thank_you_leads_to_the_matching_services(client: FlaskClient) -> None:
+    safe_family(client)
+    go(client, "ages", {"ages": "3, 9"})
+    go(client, "worries", {"worries": ["housing"]})
+    go(client, "postcode", {"postcode": "OL6 6BH"})
+    location = go(client, "situation", {"situation": "several_problems"})
+    assert location.endswith("/questionnaire/outcome/early_help")
+    response = answer(client, "early_help", {"ask_contact": "no"}, url=location)
+    assert response.status_code == 303
+    target = urlsplit(response.location)
+    assert target.path == "/search"
+    query = parse_qs(target.query)
+    assert query["need"] == ["housing"] and sorted(query["age"]) == ["3", "9"] and query["postcode"] == ["OL6 6BH"]
+    assert query["level"] == ["universal", "additional-needs"]
+    page = fetch_page(client, response.location)
+    assert not {card.h3.get_text(strip=True) for card in page.select("ul.portal-card-list > li")} & NEVER_LISTED
