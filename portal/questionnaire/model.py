@@ -9,7 +9,8 @@ Any problem raises DataFileError naming the file, the block (as the row) and the
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,9 @@ class Questionnaire:
     path: Path
     # A stamp of the file this was loaded from: sessions saved against another version start again.
     version: str = ""
+    # Place names accepted at a postcode question: what people type (lower case) -> the town's name.
+    # Given by the app from the towns vocabulary (see `with_places`); empty: postcodes only.
+    places: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def first_block(self) -> Block:
@@ -121,6 +125,9 @@ class Questionnaire:
     @property
     def outcomes(self) -> tuple[Block, ...]:
         return tuple(block for block in self.blocks if block.is_outcome)
+
+    def with_places(self, places: Mapping[str, str]) -> Questionnaire:
+        return replace(self, places=dict(places))
 
 
 def load_questionnaire(path: Path) -> Questionnaire:

@@ -117,7 +117,7 @@ def block(block_id: str):  # type: ignore[no-untyped-def]
     errors: dict[str, Invalid] = {}
     if request.method == "POST":
         values = form_values(block, request.form)
-        cleaned, errors = validate_block(block, values)
+        cleaned, errors = validate_block(block, values, questionnaire.places)
         if not errors:
             journey.record(block, cleaned)
             save_journey(journey, session)
@@ -149,7 +149,7 @@ def outcome(outcome_id: str):  # type: ignore[no-untyped-def]
     carry_on = block.carry_on and step(questionnaire, block, journey.answers).target is not None
     services = matched_services(block, journey)
     if request.method == "POST" and (block.answers or carry_on):
-        cleaned, errors = validate_block(block, form_values(block, request.form))
+        cleaned, errors = validate_block(block, form_values(block, request.form), questionnaire.places)
         if not errors:
             journey.record(block, cleaned)
             save_journey(journey, session)
@@ -224,7 +224,8 @@ def contact():  # type: ignore[no-untyped-def]
             return _go(url_for("questionnaire.contact_sent"))
     else:
         postcode = journey.answers.get("postcode")
-        form.postcode.data = postcode if isinstance(postcode, str) else ""
+        # A town given at the postcode question is not a postcode the form can keep.
+        form.postcode.data = (normalise_postcode(postcode) or "") if isinstance(postcode, str) else ""
     form.form_token.data = token
     shown = [(questionnaire.answer(answer_id), journey.answers.get(answer_id)) for answer_id in SHOWN_ANSWERS]
     back = previous_block(questionnaire, journey, block.id)

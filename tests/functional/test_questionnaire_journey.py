@@ -169,7 +169,7 @@ def test_errors_show_a_summary_and_keep_what_was_typed(client: FlaskClient) -> N
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert page.title.get_text(strip=True).startswith("Error:")
     summary = page.select_one(".govuk-error-summary")
-    assert summary and "Enter each age as a whole number, like 7." in summary.get_text()
+    assert summary and "Enter each age as a number, like 7 or 18 months." in summary.get_text()
     assert summary.find("a")["href"] == "#ages"
     assert page.find("input", attrs={"name": "ages"})["value"] == "4, seven"
     response = answer(client, "safety", {"danger_now": "no"})
@@ -229,3 +229,24 @@ def test_an_unknown_block_is_not_found(client: FlaskClient) -> None:
     page = fetch_page(client, f"{START}/no-such-question", status=404)
     assert page.h1.get_text(strip=True) == "Page not found"
     fetch_page(client, f"{START}/outcome/who", status=404)
+
+
+def test_ages_and_a_town_are_accepted_as_people_write_them(client: FlaskClient) -> None:
+    safe_family(client)
+    go(client, "ages", {"ages": "18 months and 7"})
+    assert fetch_page(client, f"{START}/ages").find("input", attrs={"name": "ages"})["value"] == "1, 7"
+    go(client, "worries", {"worries": ["early-years-and-child-development"]})
+    response = answer(client, "postcode", {"postcode": "Paris"})
+    assert response.status_code == 200
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    summary = page.select_one(".govuk-error-summary").get_text(" ", strip=True)
+    assert "Enter a postcode or a town, like OL6 6BH or Hyde." in summary
+    assert page.find("input", attrs={"name": "postcode"})["value"] == "Paris"
+    go(client, "postcode", {"postcode": "ashton under lyne"})
+    location = go(client, "situation", {"situation": "managing"})
+    page = fetch_page(client, location)
+    assert "Ashton-under-Lyne" in text_of(page)
+    all_link = page.find("a", string="See all matching services")
+    assert "postcode=Ashton-under-Lyne" in all_link["href"] and "age=1" in all_link["href"] \
+        and "age=7" in all_link["href"]
+    fetch_page(client, all_link["href"])

@@ -464,6 +464,15 @@ def test_paths_try_a_selection_hitting_and_missing_each_any_in_list() -> None:
         ("worries", ["housing", "cats"], Invalid("unknown_option")),
         ("ages", None, Valid(None)),
         ("ages", "3, 7 12", Valid((3, 7, 12))),
+        ("ages", "7 and 12", Valid((7, 12))),
+        ("ages", "7, 12", Valid((7, 12))),
+        ("ages", "18 months", Valid((1,))),
+        ("ages", "2 years", Valid((2,))),
+        ("ages", "6 weeks, 4 years old", Valid((0, 4))),
+        ("ages", "7 and", Valid((7,))),
+        ("ages", "and", Invalid("age_whole_number")),
+        ("ages", "7 or 8", Invalid("age_whole_number")),
+        ("ages", "30 months", Valid((2,))),
         ("ages", ["4", "", " 9 "], Valid((4, 9))),
         ("ages", "3.5", Invalid("age_whole_number")),
         ("ages", "two", Invalid("age_whole_number")),
@@ -472,7 +481,8 @@ def test_paths_try_a_selection_hitting_and_missing_each_any_in_list() -> None:
         ("ages", "1 2 3 4 5 6 7", Invalid("too_many_ages")),
         ("postcode", "", Valid(None)),
         ("postcode", " ol66bh ", Valid("OL6 6BH")),
-        ("postcode", "Hyde", Invalid("postcode_format")),
+        ("postcode", "Hyde", Invalid("postcode_format")),  # no places given: postcodes only
+        ("postcode", "OL6", Valid("OL6")),
         ("consent", None, Invalid("choose_one")),
     ],
 )
@@ -480,6 +490,19 @@ def test_answers_are_cleaned_or_refused(
     what_help: Questionnaire, answer_id: str, raw: object, expected: object
 ) -> None:
     assert validate_answer(what_help.answer(answer_id), raw) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Hyde", Valid("Hyde")),
+    (" ashton-under-lyne ", Valid("Ashton-under-Lyne")),
+    ("ASHTON UNDER LYNE", Valid("Ashton-under-Lyne")),
+    ("ol6 6bh", Valid("OL6 6BH")),
+    ("Paris", Invalid("postcode_format")),
+    ("Hyde Park Corner", Invalid("postcode_format")),
+])
+def test_a_town_is_accepted_at_the_postcode_question(what_help: Questionnaire, raw: str, expected: object) -> None:
+    places = {"hyde": "Hyde", "ashton under lyne": "Ashton-under-Lyne"}
+    assert validate_answer(what_help.answer("postcode"), raw, places) == expected
 
 
 def test_a_mandatory_checkbox_needs_a_tick() -> None:
