@@ -58,8 +58,9 @@ def safety_problems(
         problems.append(f"there is no '{rules.urgent_block}' outcome")
     if not screens:
         problems.append("no question is marked as a safety concern (concern: true)")
+    outcome_ids = frozenset(block.id for block in questionnaire.outcomes)
     for path in paths:
-        problems.extend(_path_problems(questionnaire, path, rules, screens))
+        problems.extend(_path_problems(questionnaire, path, rules, screens, outcome_ids))
     reached = {block_id for path in paths for block_id in path.blocks}
     for outcome in questionnaire.outcomes:
         if outcome.id not in reached:
@@ -88,17 +89,17 @@ def concerns_on_path(path: Path, screens: Screens, rules: SafetyRules = SafetyRu
     return found
 
 
-def _path_problems(questionnaire: Questionnaire, path: Path, rules: SafetyRules, screens: Screens) -> list[str]:
+def _path_problems(questionnaire: Questionnaire, path: Path, rules: SafetyRules, screens: Screens,
+                   outcome_ids: frozenset[str]) -> list[str]:
     problems = []
-    where = path.describe()
-    outcomes = [block_id for block_id in path.blocks if questionnaire.block(block_id).is_outcome]
+    outcomes = [block_id for block_id in path.blocks if block_id in outcome_ids]
     if path.end != OUTCOME_END:
-        problems.append(f"path does not end on an outcome ({path.end}): {where}")
+        problems.append(f"path does not end on an outcome ({path.end})")
     first_screen = next((index for index, block_id in enumerate(path.blocks) if block_id in screens), None)
     if screens and first_screen is None:
-        problems.append(f"path never asks the safety questions: {where}")
+        problems.append("path never asks the safety questions")
     elif outcomes and first_screen is not None and path.blocks.index(outcomes[0]) < first_screen:
-        problems.append(f"an outcome is shown before the safety questions: {where}")
+        problems.append("an outcome is shown before the safety questions")
     concerns = concerns_on_path(path, screens, rules)
     misrouted = False
     for concern in concerns:
@@ -106,24 +107,24 @@ def _path_problems(questionnaire: Questionnaire, path: Path, rules: SafetyRules,
         after = path.blocks[index + 1] if index + 1 < len(path.blocks) else "nowhere"
         if after != concern.help:
             misrouted = True
-            problems.append(f"a safety concern at '{concern.block_id}' leads to '{after}', "
-                            f"not to '{concern.help}': {where}")
+            problems.append(f"a safety concern at '{concern.block_id}' leads to '{after}', not to '{concern.help}'")
         elif not concern.carry_on and path.last != concern.help:
-            problems.append(f"the journey goes on after '{concern.help}': {where}")
+            problems.append(f"the journey goes on after '{concern.help}'")
     if concerns and outcomes and outcomes[0] != concerns[0].help and not misrouted:
-        problems.append(f"'{outcomes[0]}' is shown before '{concerns[0].help}': {where}")
+        problems.append(f"'{outcomes[0]}' is shown before '{concerns[0].help}'")
     if rules.contact_block in path.blocks:
-        problems.extend(_consent_problems(questionnaire, path, rules, where))
-    return problems
+        problems.extend(_consent_problems(questionnaire, path, rules))
+    # Named with the path only when something is wrong: describing every path would be slow.
+    return [f"{problem}: {path.describe()}" for problem in problems]
 
 
-def _consent_problems(questionnaire: Questionnaire, path: Path, rules: SafetyRules, where: str) -> list[str]:
+def _consent_problems(questionnaire: Questionnaire, path: Path, rules: SafetyRules) -> list[str]:
     if path.answers.get(rules.consent_answer) != rules.consent_value:
-        return [f"the contact form is reached without consent: {where}"]
+        return ["the contact form is reached without consent"]
     index = path.blocks.index(rules.contact_block)
     consent_block = questionnaire.block_of_answer(rules.consent_answer).id
     if index == 0 or path.blocks[index - 1] != consent_block:
-        return [f"the contact form is not reached straight from the consent question: {where}"]
+        return ["the contact form is not reached straight from the consent question"]
     return []
 
 
