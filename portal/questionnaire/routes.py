@@ -195,7 +195,8 @@ def _contact_payload(form: ContactForm, journey: Journey) -> dict[str, object]:
 @public
 @limiter.limit(contact_rate_limit, methods=["POST"])
 def contact():  # type: ignore[no-untyped-def]
-    """The contact form, reached only after consent "yes" and never with a safety concern."""
+    """The contact form, reached only after consent "yes", and never with a safety concern that ends
+    the journey (someone "not sure" may carry on and ask for contact)."""
     questionnaire = the_questionnaire()
     journey = _journey()
     if ends_journey(questionnaire, journey.answers):
