@@ -94,7 +94,9 @@ def setup_questionnaire(app: Flask) -> None:
     from portal.questionnaire.safety import safety_problems
 
     path = Path(app.config["DIRECTORY_DATA_DIR"]) / "questionnaires" / "what_help.yaml"
-    questionnaire = load_questionnaire(path)
+    towns = app.extensions["vocabularies"].towns.values()
+    places = {alias.replace("-", " "): town.name for town in towns for alias in (*town.aliases, town.name.lower())}
+    questionnaire = load_questionnaire(path).with_places(places)
     problems = safety_problems(questionnaire, enumerate_paths(questionnaire))
     if problems:
         raise ConfigError(f"{path} is not safe to use: " + "; ".join(problems))

@@ -224,7 +224,8 @@ def family_pages(app: Flask, fetch: Fetch = _get) -> Iterator[tuple[str, str]]:
     yield "questionnaire start", fetch(journey, "/questionnaire", 200)
     steps: list[tuple[str, dict[str, object]]] = [
         ("who", {"who": "child"}), ("safety", {"danger_now": "no", "child_harmed": "no"}),
-        ("ages", {"ages": "3, 8"}), ("worries", {"worries": ["housing"]}), ("postcode", {"postcode": "OL6 6BH"}),
+        ("self_harm_child", {"self_harm_child": "no"}), ("ages", {"ages": "3, 8"}),
+        ("worries", {"worries": ["housing"]}), ("postcode", {"postcode": "OL6 6BH"}),
         ("situation", {"situation": "managing"}),
     ]
     for block_id, data in steps:
@@ -246,7 +247,8 @@ def family_pages(app: Flask, fetch: Fetch = _get) -> Iterator[tuple[str, str]]:
 
     practitioner = app.test_client()
     practitioner_steps: list[tuple[str, dict[str, object]]] = [
-        ("who", {"who": "practitioner"}), ("safety", {"danger_now": "no", "child_harmed": "no"}), ("ages", {}),
+        ("who", {"who": "practitioner"}), ("safety", {"danger_now": "no", "child_harmed": "no"}),
+        ("self_harm_child", {"self_harm_child": "no"}), ("ages", {}),
         ("worries", {"worries": ["domestic-abuse"]}), ("postcode", {}), ("situation", {"situation": "managing"}),
     ]
     for block_id, data in practitioner_steps:
@@ -263,6 +265,14 @@ def family_pages(app: Flask, fetch: Fetch = _get) -> Iterator[tuple[str, str]]:
     _post_step(urgent, "/questionnaire/who", {"who": "me"})
     _post_step(urgent, "/questionnaire/safety", {"danger_now": "not_sure", "child_harmed": "no"})
     yield "outcome: urgent", fetch(urgent, "/questionnaire/outcome/urgent", 200)
+    _post_step(urgent, "/questionnaire/outcome/urgent", {})  # carry on
+    yield "question: self_harm_me", fetch(urgent, "/questionnaire/self_harm_me", 200)
+    _post_step(urgent, "/questionnaire/self_harm_me", {"self_harm_me": "yes"})
+    yield "outcome: crisis", fetch(urgent, "/questionnaire/outcome/crisis", 200)
+    _post_step(urgent, "/questionnaire/outcome/crisis", {})  # carry on
+    for block_id, data in (("worries", {"worries": ["domestic-abuse"]}), ("postcode", {})):
+        _post_step(urgent, f"/questionnaire/{block_id}", data)
+    yield "outcome: domestic abuse", fetch(urgent, "/questionnaire/outcome/domestic_abuse", 200)
 
     kiosk = app.test_client()
     yield "kiosk offer", fetch(kiosk, "/kiosk", 200)

@@ -27,6 +27,7 @@ def check_questionnaire(questionnaire: Questionnaire) -> None:
     _check_ids(questionnaire)
     answers = {answer.id: answer for block in questionnaire.blocks for answer in block.answers}
     block_ids = {block.id for block in questionnaire.blocks}
+    outcome_ids = {block.id for block in questionnaire.outcomes}
     for row, block in enumerate(questionnaire.blocks, start=1):
         fail = _failer(questionnaire, row, block)
         if row == 1 and (block.is_outcome or block.skip_conditions):
@@ -36,6 +37,14 @@ def check_questionnaire(questionnaire: Questionnaire) -> None:
                 fail("minimum is more than maximum", f"answers.{answer_index}.minimum")
             if block.is_outcome and any(option.concern for option in answer.options):
                 fail("an outcome page cannot ask a safety question", f"answers.{answer_index}.options")
+            for option_index, option in enumerate(answer.options):
+                if option.help is not None and option.help not in outcome_ids:
+                    fail(f"help '{option.help}' is not an outcome in this questionnaire",
+                         f"answers.{answer_index}.options.{option_index}.help")
+        if block.is_outcome and block.routing_rules and not (block.answers or block.carry_on):
+            fail("an outcome page with routing rules needs an offer (answers) or carry_on: true", "routing_rules")
+        if block.carry_on and (not block.is_outcome or block.answers):
+            fail("only an outcome page without an offer can have carry_on", "carry_on")
         for index, rule in enumerate(block.routing_rules):
             field = f"routing_rules.{index}"
             if rule.goto not in block_ids:
@@ -43,7 +52,7 @@ def check_questionnaire(questionnaire: Questionnaire) -> None:
             if rule.goto == block.id:
                 fail("a block cannot route to itself", f"{field}.goto")
             is_last = index == len(block.routing_rules) - 1
-            if rule.when is None and block.is_outcome:
+            if rule.when is None and block.is_outcome and not block.carry_on:
                 fail("every rule on an outcome page needs a 'when' (leaving the page ends the journey)", field)
             if rule.when is None and not is_last:
                 fail("only the last rule may have no 'when': the rules after it could never be used", field)

@@ -93,7 +93,7 @@ def _parse(questionnaire: Questionnaire, saved: object) -> Journey:
             answer = questionnaire.answer(answer_id)
         except KeyError:
             raise StaleJourney("unknown answer") from None
-        result = validate_answer(answer, _as_raw(value))
+        result = validate_answer(answer, _as_raw(value), questionnaire.places)
         if isinstance(result, Invalid) or result.value is None:
             raise StaleJourney(f"answer '{answer_id}' is not valid")
         cleaned[answer_id] = result.value

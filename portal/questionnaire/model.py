@@ -9,7 +9,8 @@ Any problem raises DataFileError naming the file, the block (as the row) and the
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ class Option:
     value: str
     label: str
     hint: str | None = None
-    concern: bool = False  # choosing it is a safety concern: straight to urgent help
+    concern: bool = False  # choosing it is a safety concern: straight to its help page
+    help: str | None = None  # the outcome that answers the concern (None: the urgent-help page)
+    carry_on: bool = False  # after that help page, the person may carry on with the questions
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class Block:
     sections: tuple[Section, ...] = ()
     contacts: tuple[str, ...] = ()
     services: ServiceMatch | None = None
+    # An outcome the person may leave, or carry on from (a button) to where its routing rules lead.
+    carry_on: bool = False
 
     @property
     def is_outcome(self) -> bool:
@@ -90,6 +95,9 @@ class Questionnaire:
     path: Path
     # A stamp of the file this was loaded from: sessions saved against another version start again.
     version: str = ""
+    # Place names accepted at a postcode question: what people type (lower case) -> the town's name.
+    # Given by the app from the towns vocabulary (see `with_places`); empty: postcodes only.
+    places: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def first_block(self) -> Block:
@@ -117,6 +125,9 @@ class Questionnaire:
     @property
     def outcomes(self) -> tuple[Block, ...]:
         return tuple(block for block in self.blocks if block.is_outcome)
+
+    def with_places(self, places: Mapping[str, str]) -> Questionnaire:
+        return replace(self, places=dict(places))
 
 
 def load_questionnaire(path: Path) -> Questionnaire:
@@ -157,6 +168,7 @@ def _block(path: Path, row: int, raw: dict[str, Any]) -> Block:
         sections=tuple(Section(item["title"], tuple(item["lines"])) for item in raw.get("sections", [])),
         contacts=tuple(raw.get("contacts", [])),
         services=ServiceMatch(services["needs_answer"], tuple(services["levels"])) if services else None,
+        carry_on=raw.get("carry_on", False),
     )
 
 
@@ -169,7 +181,8 @@ def _answer(raw: dict[str, Any], outcome: bool) -> Answer:
         # An offer on an outcome page is never required: leaving the page ends the journey.
         mandatory=False if outcome else raw.get("mandatory", True),
         options=tuple(
-            Option(item["value"], item["label"], item.get("hint"), item.get("concern", False))
+            Option(item["value"], item["label"], item.get("hint"), item.get("concern", False), item.get("help"),
+                   item.get("carry_on", False))
             for item in raw.get("options", [])
         ),
         max_items=raw.get("max_items"),

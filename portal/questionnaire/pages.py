@@ -81,7 +81,8 @@ def answer_rows(questionnaire: Questionnaire, journey: Journey) -> list[AnswerRo
 
 
 def search_args(block: Block, journey: Journey) -> MultiDict[str, str]:
-    """Search parameters built from the answers: needs, postcode and the youngest child's age."""
+    """Search parameters built from the answers: needs, postcode, every child's age (a service for any
+    of them may help) and the outcome's levels of need (never more than it intends)."""
     args: MultiDict[str, str] = MultiDict()
     if block.services is None:
         return args
@@ -93,10 +94,11 @@ def search_args(block: Block, journey: Journey) -> MultiDict[str, str]:
     if isinstance(postcode, str):
         args.add("postcode", postcode)
     ages = journey.answers.get("ages")
-    if isinstance(ages, tuple) and ages:
-        args.add("age", str(min(int(age) for age in ages)))
-    if block.services.levels == ("universal",):
-        args.add("level", "universal")
+    if isinstance(ages, tuple):
+        for age in dict.fromkeys(int(age) for age in ages):
+            args.add("age", str(age))
+    for level in block.services.levels:
+        args.add("level", level)
     return args
 
 

@@ -20,6 +20,8 @@ Which answer values "matter" (the candidates for one answer):
   can only ask whether they were answered).
 - an outcome page's offer (e.g. ask for contact): every option and "not answered", because
   leaving the page is always possible.
+- an outcome page with `carry_on`: a path that leaves there, and the path that carries on to
+  where its routing rules lead (if one holds).
 
 A block already on the path, or a skip that leads back to itself, ends the path as a cycle
 instead of looping forever.
@@ -72,6 +74,8 @@ def enumerate_paths(questionnaire: Questionnaire, limit: int = 100_000) -> list[
             paths.append(Path(blocks + (block.id,), answers, skipped, CYCLE))
             return
         blocks = blocks + (block.id,)
+        if block.carry_on:  # the person may leave here, or carry on
+            paths.append(Path(blocks, answers, skipped, OUTCOME_END))
         for chosen in _combinations(block, any_in_lists):
             if len(paths) > limit:
                 raise TooManyPaths(f"more than {limit} paths through {questionnaire.path}")
@@ -82,6 +86,8 @@ def enumerate_paths(questionnaire: Questionnaire, limit: int = 100_000) -> list[
                 paths.append(Path(blocks, given, skipped, CYCLE))
                 continue
             if route.target is None:
+                if block.carry_on:
+                    continue  # nowhere to carry on to: the path that leaves here is already recorded
                 end = OUTCOME_END if block.is_outcome else DEAD_END
                 paths.append(Path(blocks, given, skipped + route.skipped, end))
             else:

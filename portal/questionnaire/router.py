@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from portal.geo.postcodes import normalise_postcode
+from portal.geo.postcodes import normalise_outcode, normalise_postcode
 from portal.inputs import MAX_DIGITS, has_control_characters
 from portal.questionnaire.model import Answer, Block, Questionnaire
 from portal.questionnaire.rules import Answers, AnswerValue
@@ -27,11 +27,11 @@ ERROR_MESSAGES = {
     "choose_at_least_one": N_("Choose at least one answer."),
     "unknown_option": N_("Choose one of the answers shown."),
     "enter_an_age": N_("Enter at least one age."),
-    "age_whole_number": N_("Enter each age as a whole number, like 7."),
+    "age_whole_number": N_("Enter each age as a number, like 7 or 18 months."),
     "age_range": N_("Enter ages from 0 to 25."),
     "too_many_ages": N_("Enter up to 6 ages."),
-    "postcode_format": N_("Enter a postcode, like OL6 6BH, or leave the box empty."),
-    "enter_postcode": N_("Enter a postcode, like OL6 6BH."),
+    "postcode_format": N_("Enter a postcode or a town, like OL6 6BH or Hyde."),
+    "enter_postcode": N_("Enter a postcode or a town, like OL6 6BH or Hyde."),
     "control_characters": N_("Remove the hidden control characters from your answer."),
 }
 
@@ -111,8 +111,9 @@ class Valid:
 Raw = str | Sequence[str] | None
 
 
-def validate_answer(answer: Answer, raw: Raw) -> Valid | Invalid:
-    """Clean what was entered for one answer, or say what is wrong with it."""
+def validate_answer(answer: Answer, raw: Raw, places: Mapping[str, str] | None = None) -> Valid | Invalid:
+    """Clean what was entered for one answer, or say what is wrong with it. `places` are the town
+    names a postcode question also accepts (what people type, in lower case -> the town's name)."""
     if any(has_control_characters(text) for text in ([raw] if isinstance(raw, str) else list(raw or []))):
         return Invalid("control_characters")
     if answer.type == "radio":
@@ -121,15 +122,16 @@ def validate_answer(answer: Answer, raw: Raw) -> Valid | Invalid:
         return _checkbox(answer, raw)
     if answer.type == "number_list":
         return _numbers(answer, raw)
-    return _postcode(answer, raw)
+    return _postcode(answer, raw, places or {})
 
 
-def validate_block(block: Block, raw: Mapping[str, Raw]) -> tuple[dict[str, AnswerValue], dict[str, Invalid]]:
+def validate_block(block: Block, raw: Mapping[str, Raw], places: Mapping[str, str] | None = None
+                   ) -> tuple[dict[str, AnswerValue], dict[str, Invalid]]:
     """Clean every answer on a page: (answers given, errors by answer id)."""
     cleaned: dict[str, AnswerValue] = {}
     errors: dict[str, Invalid] = {}
     for answer in block.answers:
-        result = validate_answer(answer, raw.get(answer.id))
+        result = validate_answer(answer, raw.get(answer.id), places)
         if isinstance(result, Invalid):
             errors[answer.id] = result
         elif result.value is not None:
@@ -162,26 +164,41 @@ def _checkbox(answer: Answer, raw: Raw) -> Valid | Invalid:
     return Valid(tuple(value for value in answer.values if value in chosen))  # in the order offered
 
 
+# Ages as people write them: "7 and 12", "7, 12", "7 12", "18 months", "2 years", "3 years old".
+_AGE = re.compile(r"([0-9]{1,%d})\s*(years?|yrs?|months?|mths?|weeks?|wks?)?(?:\s+old)?" % MAX_DIGITS, re.IGNORECASE)
+_AGE_SEPARATORS = re.compile(r"(?:[\s,;&+/]|\band\b)*", re.IGNORECASE)
+_PER_YEAR = {"m": 12, "w": 52}
+
+
 def _numbers(answer: Answer, raw: Raw) -> Valid | Invalid:
-    # One box per age, or one box with ages separated by commas or spaces.
-    texts = [part for text in _texts(raw) for part in re.split(r"[\s,]+", text) if part]
+    # One box per age, or one box with several ages, in years, or in months or weeks for a baby.
+    texts = _texts(raw)
     if not texts:
         return Invalid("enter_an_age") if answer.mandatory else Valid(None)
-    if not all(re.fullmatch(r"[0-9]{1,%d}" % MAX_DIGITS, text) for text in texts):
-        return Invalid("age_whole_number")
-    numbers = tuple(int(text) for text in texts)
+    numbers: list[int] = []
+    for text in texts:
+        found = list(_AGE.finditer(text))
+        gaps = [text[end:start] for end, start in zip([0] + [m.end() for m in found], [m.start() for m in found]
+                                                      + [len(text)])]
+        if not found or not all(_AGE_SEPARATORS.fullmatch(gap) for gap in gaps):
+            return Invalid("age_whole_number")
+        for match in found:
+            unit = (match.group(2) or "y")[0].lower()
+            numbers.append(int(match.group(1)) // _PER_YEAR.get(unit, 1))
     if answer.max_items is not None and len(numbers) > answer.max_items:
         return Invalid("too_many_ages")
     low = answer.minimum if answer.minimum is not None else 0
     high = answer.maximum if answer.maximum is not None else max(numbers)
     if not all(low <= number <= high for number in numbers):
         return Invalid("age_range")
-    return Valid(numbers)
+    return Valid(tuple(numbers))
 
 
-def _postcode(answer: Answer, raw: Raw) -> Valid | Invalid:
+def _postcode(answer: Answer, raw: Raw, places: Mapping[str, str]) -> Valid | Invalid:
+    """A full postcode, an outward code ("OL6") or a town the questionnaire knows, in its usual form."""
     text = " ".join(_texts(raw))
     if not text:
         return Invalid("enter_postcode") if answer.mandatory else Valid(None)
-    postcode = normalise_postcode(text)
-    return Valid(postcode) if postcode else Invalid("postcode_format")
+    town = places.get(" ".join(text.lower().replace("-", " ").split()))
+    place = normalise_postcode(text) or normalise_outcode(text) or town
+    return Valid(place) if place else Invalid("postcode_format")

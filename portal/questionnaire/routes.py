@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from portal.access import public
 from portal.contact.services import create_request
 from portal.extensions import limiter
+from portal.geo.postcodes import normalise_postcode
 from portal.questionnaire.contact_page import (
     consent_version,
     contact_form,
@@ -42,7 +43,7 @@ from portal.questionnaire.pages import (
     the_questionnaire,
 )
 from portal.questionnaire.router import Invalid, step, validate_block
-from portal.questionnaire.safety import raises_concern
+from portal.questionnaire.safety import ends_journey
 from portal.safety.web import safety_context
 
 blueprint = Blueprint("questionnaire", __name__, template_folder="templates", url_prefix="/questionnaire")
@@ -123,7 +124,7 @@ def block(block_id: str):  # type: ignore[no-untyped-def]
     errors: dict[str, Invalid] = {}
     if request.method == "POST":
         values = form_values(block, request.form)
-        cleaned, errors = validate_block(block, values)
+        cleaned, errors = validate_block(block, values, questionnaire.places)
         if not errors:
             journey.record(block, cleaned)
             save_journey(journey, session)
@@ -152,16 +153,21 @@ def outcome(outcome_id: str):  # type: ignore[no-untyped-def]
     if block not in blocks:
         return _go(block_url(blocks[-1]))
     errors: dict[str, Invalid] = {}
-    if request.method == "POST" and block.answers:
-        cleaned, errors = validate_block(block, form_values(block, request.form))
+    carry_on = block.carry_on and step(questionnaire, block, journey.answers).target is not None
+    services = matched_services(block, journey)
+    if request.method == "POST" and (block.answers or carry_on):
+        cleaned, errors = validate_block(block, form_values(block, request.form), questionnaire.places)
         if not errors:
             journey.record(block, cleaned)
             save_journey(journey, session)
-            return _go(block_url(step(questionnaire, block, journey.answers).target or block))
+            target = step(questionnaire, block, journey.answers).target
+            if target is None and services is not None:  # "No, thank you": the services that match
+                return _go(services["all_url"])
+            return _go(block_url(target or block))
     back = previous_block(questionnaire, journey, block.id)
     return render_template(
         "questionnaire/outcome.html", block=block, rows=answer_rows(questionnaire, journey),
-        services=matched_services(block, journey), values=saved_values(block, journey), errors=errors,
+        services=services, values=saved_values(block, journey), errors=errors, carry_on=carry_on,
         form_errors=bool(errors), back_url=block_url(back) if back else None,
         **safety_context(needs=_worries(journey)),
     )
@@ -180,10 +186,11 @@ def contact_rate_limit() -> str:
 @public
 @limiter.limit(contact_rate_limit, methods=["POST"])
 def contact():  # type: ignore[no-untyped-def]
-    """The contact form, reached only after consent "yes" and never with a safety concern."""
+    """The contact form, reached only after consent "yes", and never with a safety concern that ends
+    the journey (someone "not sure" may carry on and ask for contact)."""
     questionnaire = the_questionnaire()
     journey = _journey()
-    if raises_concern(questionnaire, journey.answers):
+    if ends_journey(questionnaire, journey.answers):
         return _go(url_for("questionnaire.outcome", outcome_id=URGENT_BLOCK))
     block = questionnaire.block(CONTACT_BLOCK)
     blocks = route(questionnaire, journey)
@@ -212,7 +219,8 @@ def contact():  # type: ignore[no-untyped-def]
             return _go(url_for("questionnaire.contact_sent"))
     else:
         postcode = journey.answers.get("postcode")
-        form.postcode.data = postcode if isinstance(postcode, str) else ""
+        # A town given at the postcode question is not a postcode the form can keep.
+        form.postcode.data = (normalise_postcode(postcode) or "") if isinstance(postcode, str) else ""
     form.form_token.data = token
     back = previous_block(questionnaire, journey, block.id)
     return render_template(

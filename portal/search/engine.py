@@ -99,15 +99,15 @@ Predicate = Callable[[ServiceDocument], bool]
 def _filters(params: SearchParams) -> dict[str, Predicate]:
     """The active filters, by facet name."""
     active: dict[str, Predicate] = {}
-    if params.age is not None:
-        age = params.age
-        active["age"] = lambda d: d.serves_age(age)
+    if params.ages:
+        ages = tuple(params.ages)
+        active["age"] = lambda d: any(d.serves_age(age) for age in ages)
     if params.needs:
         wanted = set(params.needs)
         active["need"] = lambda d: not wanted.isdisjoint(d.need_slugs)
-    if params.level:
-        level = params.level
-        active["level"] = lambda d: level in d.level_slugs
+    if params.levels:
+        levels = set(params.levels)
+        active["level"] = lambda d: not levels.isdisjoint(d.level_slugs)
     if params.free:
         active["free"] = lambda d: d.free is True
     if params.day:
@@ -150,7 +150,7 @@ def _facet_values(name: str, document: ServiceDocument) -> Iterable[str]:
 def _selected(name: str, params: SearchParams) -> set[str]:
     values = {
         "need": set(params.needs),
-        "level": {params.level} if params.level else set(),
+        "level": set(params.levels),
         "free": {"1"} if params.free else set(),
         "day": {params.day} if params.day else set(),
         "language": {params.language} if params.language else set(),

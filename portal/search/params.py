@@ -2,10 +2,15 @@
 
 Invalid values that change the answer (postcode, radius, age) are errors shown on the form;
 unknown filter values are dropped and the person is told; over-long text is trimmed with a notice.
+
+Ages and levels may be given more than once (`age=4&age=12`, or "4, 12" in the age box): a service
+matches when it serves any of the ages, and when it works at any of the levels. The questionnaire
+uses this for families with children of several ages.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -19,6 +24,8 @@ DEFAULT_RADIUS = 5
 SORTS = ("relevance", "distance")
 MAX_AGE = 25
 MAX_PAGE = 10_000
+MAX_AGES = 6
+AGE_SEPARATORS = re.compile(r"\s*(?:,|\band\b|&|\s)\s*")
 Translate = Callable[..., str]
 
 
@@ -35,9 +42,9 @@ class SearchParams:
     q: str = ""
     postcode: str = ""
     radius: int = DEFAULT_RADIUS
-    age: int | None = None
+    ages: list[int] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
-    level: str | None = None
+    levels: list[str] = field(default_factory=list)
     free: bool = False
     day: str | None = None
     language: str | None = None
@@ -50,8 +57,22 @@ class SearchParams:
     notices: list[str] = field(default_factory=list)
 
     @property
+    def age(self) -> int | None:
+        """The age asked about, when there is exactly one (the age box shows the others as text)."""
+        return self.ages[0] if len(self.ages) == 1 else None
+
+    @property
+    def age_text(self) -> str:
+        return ", ".join(str(age) for age in self.ages)
+
+    @property
+    def level(self) -> str | None:
+        """The level asked about, when there is exactly one (the filter offers one at a time)."""
+        return self.levels[0] if len(self.levels) == 1 else None
+
+    @property
     def has_filters(self) -> bool:
-        return bool(self.age is not None or self.needs or self.level or self.free or self.day or self.language
+        return bool(self.ages or self.needs or self.levels or self.free or self.day or self.language
                     or self.accessibility or self.neighbourhood or self.self_referral)
 
     @property
@@ -64,9 +85,9 @@ class SearchParams:
             "q": self.q or None,
             "postcode": self.postcode or None,
             "radius": self.radius if self.postcode and self.radius != DEFAULT_RADIUS else None,
-            "age": self.age,
+            "age": self.ages or None,
             "need": self.needs or None,
-            "level": self.level,
+            "level": self.levels or None,
             "free": "1" if self.free else None,
             "day": self.day,
             "language": self.language,
@@ -97,7 +118,12 @@ def _flag(values: MultiValues, name: str) -> bool:
 
 def _choice(values: MultiValues, name: str, allowed: frozenset[str] | tuple[str, ...], params: SearchParams,
             label: str, _: Translate) -> str | None:
-    raw = (values.get(name) or "").strip()
+    return _allowed(values.get(name) or "", name, allowed, params, label, _)
+
+
+def _allowed(given: str, name: str, allowed: frozenset[str] | tuple[str, ...], params: SearchParams,
+             label: str, _: Translate) -> str | None:
+    raw = given.strip()
     if not raw:
         return None
     candidate = raw.upper() if name == "day" else raw.lower()
@@ -131,11 +157,11 @@ def parse_search_params(values: MultiValues, choices: Choices, _: Translate) -> 
         else:
             params.errors["radius"] = _("Choose a distance of 1, 2, 5 or 10 miles")
 
-    age = (values.get("age") or "").strip()
-    if age:
-        years = whole_number(age, MAX_AGE)
-        if years is not None:
-            params.age = years
+    ages = [part for raw in values.getlist("age") for part in AGE_SEPARATORS.split(raw.strip()) if part]
+    if ages:
+        years = [whole_number(age, MAX_AGE) for age in ages]
+        if all(year is not None for year in years) and len(years) <= MAX_AGES:
+            params.ages = list(dict.fromkeys(year for year in years if year is not None))
         else:
             params.errors["age"] = _("Enter an age in years, from 0 to %(max)d, like 7", max=MAX_AGE)
 
@@ -147,7 +173,10 @@ def parse_search_params(values: MultiValues, choices: Choices, _: Translate) -> 
         elif slug and slug not in choices.needs:
             params.notices.append(_("We ignored the need “%(value)s”: it is not one we know.", value=raw[:40]))
     params.needs = needs
-    params.level = _choice(values, "level", choices.levels, params, _("level of need"), _)
+    for raw in values.getlist("level"):
+        level = _allowed(raw, "level", choices.levels, params, _("level of need"), _)
+        if level is not None and level not in params.levels:
+            params.levels.append(level)
     params.day = _choice(values, "day", WEEKDAYS, params, _("day"), _)
     params.language = _choice(values, "language", choices.languages, params, _("language"), _)
     params.accessibility = _choice(values, "accessibility", choices.accessibility, params, _("accessibility"), _)

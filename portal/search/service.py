@@ -260,8 +260,8 @@ class SearchService:
         self.ensure_ready()
         self.catch_up()
         key = (
-            self.store.version, params.q.lower(), params.radius, params.age, tuple(params.needs), params.level,
-            params.free, params.day, params.language, params.accessibility, params.neighbourhood,
+            self.store.version, params.q.lower(), params.radius, tuple(params.ages), tuple(params.needs),
+            tuple(params.levels), params.free, params.day, params.language, params.accessibility, params.neighbourhood,
             params.self_referral, params.sort, params.page,
             (round(centre.latitude, 5), round(centre.longitude, 5)) if centre else None,
             self.engine.today(),  # which services may be out of date changes with the date

@@ -101,6 +101,9 @@ def test_every_questionnaire_step_and_outcome_has_no_wcag_violations(axe_page, p
     page.locator("input[name=danger_now][value=no]").check()
     page.locator("input[name=child_harmed][value=no]").check()
     continue_button(page).click()
+    check("self-harm question")
+    page.locator("input[name=self_harm_child][value=no]").check()
+    continue_button(page).click()
     page.locator("main input.govuk-input").first.fill("200")
     continue_button(page).click()
     check("ages with an error")
@@ -139,6 +142,18 @@ def test_every_questionnaire_step_and_outcome_has_no_wcag_violations(axe_page, p
     continue_button(page).click()
     assert page.url.endswith("/outcome/urgent")
     check("outcome: urgent")
+
+    start("me")
+    page.locator("input[name=danger_now][value=not_sure]").check()
+    page.locator("input[name=child_harmed][value=no]").check()
+    continue_button(page).click()
+    assert page.url.endswith("/outcome/urgent")
+    check("outcome: urgent, not sure, with carry on")
+    continue_button(page).click()
+    page.locator("input[name=self_harm_me][value=yes]").check()
+    continue_button(page).click()
+    assert page.url.endswith("/outcome/crisis")
+    check("outcome: crisis help")
     assert found == {name: [] for name in found}
 
 
@@ -210,6 +225,8 @@ def test_a_keyboard_only_journey_through_the_questionnaire_to_an_outcome(
     submit()
     choose("danger_now", "no")
     choose("child_harmed", "no")
+    submit()
+    choose("self_harm_child", "no")
     submit()
     tab_to(page, "main input.govuk-input")
     page.keyboard.type("6")

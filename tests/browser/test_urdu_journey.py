@@ -53,6 +53,8 @@ def test_a_visitor_switches_to_urdu_and_uses_the_whole_service(page, portal_url:
     page.locator("input[name=danger_now][value=no]").check()
     page.locator("input[name=child_harmed][value=no]").check()
     press_main_button(page)
+    page.locator("input[name=self_harm_child][value=no]").check()
+    press_main_button(page)
     page.locator("main input.govuk-input").first.fill("6")
     press_main_button(page)
     in_urdu(page)

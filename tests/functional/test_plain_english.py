@@ -47,11 +47,13 @@ EXPECTED_PAGES = {
     "home", "needs", "need", "urgent help", "early help", "search results", "search, no results", "service",
     "organisation", "report a problem", "problem reported", "is this your organisation", "asked to manage",
     "privacy", "accessibility", "data sources", "shortlist, empty", "shortlist", "page not found (404)",
-    "questionnaire start", "question: who", "question: safety", "question: ages", "question: worries",
+    "questionnaire start", "question: who", "question: safety", "question: self_harm_child",
+    "question: self_harm_me", "question: ages", "question: worries",
     "question: postcode", "question: situation", "check your answers", "question: consent",
     "outcome: services for all", "outcome: early help", "outcome: no contact", "outcome: practitioner",
-    "outcome: urgent", "contact form", "contact request sent", "kiosk offer", "kiosk start",
-    "question: family consent", "outcome: family not agreed", "contact form, practitioner",
+    "outcome: urgent", "outcome: crisis", "outcome: domestic abuse", "contact form", "contact request sent",
+    "kiosk offer", "kiosk start", "question: family consent", "outcome: family not agreed",
+    "contact form, practitioner",
 }
 
 

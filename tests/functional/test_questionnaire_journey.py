@@ -29,7 +29,9 @@ def go(client: FlaskClient, block_id: str, data: dict[str, Any]) -> str:
 
 def safe_family(client: FlaskClient, who: str = "child") -> None:
     assert go(client, "who", {"who": who}).endswith("/questionnaire/safety")
-    go(client, "safety", {"danger_now": "no", "child_harmed": "no"})
+    self_harm = "self_harm_me" if who == "me" else "self_harm_child"
+    assert go(client, "safety", {"danger_now": "no", "child_harmed": "no"}).endswith(f"/questionnaire/{self_harm}")
+    go(client, self_harm, {self_harm: "no"})
 
 
 def text_of(page: BeautifulSoup) -> str:
@@ -56,7 +58,7 @@ def test_the_home_page_offers_the_questionnaire(client: FlaskClient) -> None:
 
 def test_a_safety_concern_goes_straight_to_urgent_help_with_no_form(client: FlaskClient) -> None:
     go(client, "who", {"who": "me"})
-    location = go(client, "safety", {"danger_now": "not_sure", "child_harmed": "no"})
+    location = go(client, "safety", {"danger_now": "yes", "child_harmed": "no"})
     assert location.endswith("/questionnaire/outcome/urgent")
     page = fetch_page(client, location)
     text = text_of(page)
@@ -131,13 +133,15 @@ def test_the_back_link_goes_to_the_page_before_and_keeps_answers(client: FlaskCl
     assert back["href"] == "/questionnaire/ages"
     page = fetch_page(client, back["href"])
     assert page.find("input", attrs={"name": "ages"})["value"] == "5"
-    assert page.select_one("a.govuk-back-link")["href"] == "/questionnaire/safety"
+    assert page.select_one("a.govuk-back-link")["href"] == "/questionnaire/self_harm_child"
 
 
 def test_a_young_person_skips_the_ages_question(client: FlaskClient) -> None:
     go(client, "who", {"who": "me"})
-    assert go(client, "safety", {"danger_now": "no", "child_harmed": "no"}).endswith("/questionnaire/worries")
-    assert fetch_page(client, f"{START}/worries").select_one("a.govuk-back-link")["href"] == "/questionnaire/safety"
+    assert go(client, "safety", {"danger_now": "no", "child_harmed": "no"}).endswith("/questionnaire/self_harm_me")
+    assert go(client, "self_harm_me", {"self_harm_me": "no"}).endswith("/questionnaire/worries")
+    back = fetch_page(client, f"{START}/worries").select_one("a.govuk-back-link")["href"]
+    assert back == "/questionnaire/self_harm_me"
 
 
 def test_changing_an_answer_from_check_your_answers_keeps_the_others(client: FlaskClient) -> None:
@@ -165,7 +169,7 @@ def test_errors_show_a_summary_and_keep_what_was_typed(client: FlaskClient) -> N
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert page.title.get_text(strip=True).startswith("Error:")
     summary = page.select_one(".govuk-error-summary")
-    assert summary and "Enter each age as a whole number, like 7." in summary.get_text()
+    assert summary and "Enter each age as a number, like 7 or 18 months." in summary.get_text()
     assert summary.find("a")["href"] == "#ages"
     assert page.find("input", attrs={"name": "ages"})["value"] == "4, seven"
     response = answer(client, "safety", {"danger_now": "no"})
@@ -225,3 +229,24 @@ def test_an_unknown_block_is_not_found(client: FlaskClient) -> None:
     page = fetch_page(client, f"{START}/no-such-question", status=404)
     assert page.h1.get_text(strip=True) == "Page not found"
     fetch_page(client, f"{START}/outcome/who", status=404)
+
+
+def test_ages_and_a_town_are_accepted_as_people_write_them(client: FlaskClient) -> None:
+    safe_family(client)
+    go(client, "ages", {"ages": "18 months and 7"})
+    assert fetch_page(client, f"{START}/ages").find("input", attrs={"name": "ages"})["value"] == "1, 7"
+    go(client, "worries", {"worries": ["early-years-and-child-development"]})
+    response = answer(client, "postcode", {"postcode": "Paris"})
+    assert response.status_code == 200
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    summary = page.select_one(".govuk-error-summary").get_text(" ", strip=True)
+    assert "Enter a postcode or a town, like OL6 6BH or Hyde." in summary
+    assert page.find("input", attrs={"name": "postcode"})["value"] == "Paris"
+    go(client, "postcode", {"postcode": "ashton under lyne"})
+    location = go(client, "situation", {"situation": "managing"})
+    page = fetch_page(client, location)
+    assert "Ashton-under-Lyne" in text_of(page)
+    all_link = page.find("a", string="See all matching services")
+    assert "postcode=Ashton-under-Lyne" in all_link["href"] and "age=1" in all_link["href"] \
+        and "age=7" in all_link["href"]
+    fetch_page(client, all_link["href"])

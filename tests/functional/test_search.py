@@ -126,6 +126,26 @@ def test_age_filter_matches_minimum_and_maximum_age(client: FlaskClient) -> None
     assert "Education Welfare Officers (EWO)" not in seventeen
 
 
+def test_several_ages_find_services_for_any_of_them(client: FlaskClient) -> None:
+    six = set(names(search(client, q="school", age=6)))
+    seventeen = set(names(search(client, q="school", age=17)))
+    both = search(client, q="school", age=[6, 17])
+    assert set(names(both)) <= six | seventeen  # one page of results: no service for neither age
+    assert "Education Welfare Officers (EWO)" in names(both)  # for 6 only
+    assert both.find("input", attrs={"id": "age"})["value"] == "6, 17"
+    assert names(search(client, q="school", age="6 and 17")) == names(both)
+
+
+def test_several_levels_find_services_at_any_of_them(client: FlaskClient) -> None:
+    additional = set(names(search(client, q="social care", level="additional-needs")))
+    specialist = set(names(search(client, q="social care", level="specialist")))
+    both = set(names(search(client, q="social care", level=["additional-needs", "specialist"])))
+    assert "Children's Social Care" in specialist and "Children's Social Care" not in additional
+    assert "Children's Social Care" in both and both <= additional | specialist
+    early = search(client, q="social care", level=["universal", "additional-needs"])
+    assert "Children's Social Care" not in names(early)
+
+
 def test_need_filter_and_facet_counts(client: FlaskClient) -> None:
     page = search(client, need="send-and-disability")
     found = names(page)

@@ -28,7 +28,12 @@ from portal.questionnaire.safety import safety_problems
 from portal.urgent import URGENT_CONTACTS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaires"
-OUTCOMES = {"urgent", "services_for_all", "early_help", "practitioner", "contact", "no_contact", "family_not_agreed"}
+OUTCOMES = {"urgent", "crisis", "domestic_abuse", "services_for_all", "early_help", "practitioner", "contact",
+            "no_contact", "family_not_agreed"}
+JOINT_MEETING = "You meet with the services and agree a plan together."
+# Numbers an outcome may show: portal/urgent.py and the vetted support services file.
+SUPPORT_SERVICES = Path(__file__).resolve().parents[2] / "directory_data" / "sources" / "support_services.csv"
+PHONE = re.compile(r"\b(?:999|116 123|0[0-9]{3,4}(?: [0-9]{2,4}){1,3})\b")
 
 
 def fixture(name: str) -> Questionnaire:
@@ -76,7 +81,69 @@ def test_the_urgent_page_gives_999_the_hub_and_out_of_hours(what_help: Questionn
     assert all(contact in URGENT_CONTACTS for contact in urgent.contacts)
     text = " ".join(line for section in urgent.sections for line in section.lines)
     assert "999" in text and "0161 342 4101" in text and "0161 342 2222" in text
-    assert urgent.answers == () and urgent.routing_rules == ()  # nothing is offered instead of it
+    assert "to talk your worry through" in text  # for someone not sure (seed 000, Figure 2)
+    assert urgent.answers == ()  # nothing is offered instead of it
+    # Carrying on is possible only when no answer was "yes" (the proof below holds this for every path).
+    assert urgent.carry_on
+    assert goes_to(what_help, "urgent", {"who": "child", "danger_now": "not_sure", "child_harmed": "no"}) == \
+        "self_harm_child"
+    assert goes_to(what_help, "urgent", {"who": "me", "danger_now": "not_sure", "child_harmed": "not_sure"}) == \
+        "self_harm_me"
+    for answers in ({"danger_now": "yes", "child_harmed": "no"}, {"danger_now": "not_sure", "child_harmed": "yes"}):
+        assert goes_to(what_help, "urgent", {"who": "child", **answers}) is None
+
+
+def test_has_a_child_been_hurt_means_harm_by_someone_not_accidents(what_help: Questionnaire) -> None:
+    child_harmed = what_help.answer("child_harmed")
+    assert "hurt" not in child_harmed.label.split()[:2]
+    assert "someone" in child_harmed.label and "not an accident" in (child_harmed.hint or "")
+
+
+def test_the_me_option_gives_no_age_band_the_seeds_do_not_give(what_help: Questionnaire) -> None:
+    labels = {option.value: option.label for option in what_help.answer("who").options}
+    assert labels["me"] == "Me. I am a young person."
+    assert not re.search(r"[0-9]", labels["me"])
+
+
+def test_every_phone_number_shown_is_one_we_hold(what_help: Questionnaire) -> None:
+    known = {contact.number for contact in URGENT_CONTACTS.values()}
+    known |= set(PHONE.findall(SUPPORT_SERVICES.read_text()))
+    for block in what_help.blocks:
+        for line in (line for section in block.sections for line in section.lines):
+            for number in PHONE.findall(line):
+                assert number in known, (block.id, line)
+
+
+def test_crisis_help_names_the_crisis_lines_with_their_numbers(what_help: Questionnaire) -> None:
+    crisis = what_help.block("crisis")
+    text = " ".join(line for section in crisis.sections for line in section.lines)
+    for name, number in (("999", "999"), ("NHS 24/7 mental health crisis line for Tameside", "0800 014 9995"),
+                         ("Samaritans", "116 123"), ("Childline", "0800 1111"), ("PAPYRUS", "0800 068 41 41")):
+        assert name in text and number in text
+    assert crisis.carry_on and crisis.answers == ()
+    assert goes_to(what_help, "crisis", {"who": "me", "self_harm_me": "yes"}) == "worries"
+    assert goes_to(what_help, "crisis", {"who": "child", "self_harm_child": "yes"}) == "ages"
+
+
+def test_domestic_abuse_help_is_safe_and_has_no_joint_meeting(what_help: Questionnaire) -> None:
+    page = what_help.block("domestic_abuse")
+    text = " ".join([page.title, page.hint or ""] + [line for section in page.sections for line in section.lines])
+    for needed in ("999", "0800 328 0967", "0808 2000 247", "safe time", "phone", "browser history",
+                   "Exit this page"):
+        assert needed in text
+    assert "meet" not in text.lower() and "plan together" not in text
+    assert JOINT_MEETING in " ".join(line for section in what_help.block("early_help").sections
+                                     for line in section.lines)
+    assert goes_to(what_help, "domestic_abuse", {"ask_contact_safely": "yes"}) == "consent"
+    assert goes_to(what_help, "domestic_abuse", {"ask_contact_safely": "no"}) is None
+
+
+def test_the_practitioners_step_4_follows_figure_2(what_help: Questionnaire) -> None:
+    step_4 = next(section for section in what_help.block("practitioner").sections if "Step 4" in section.title)
+    text = " ".join(step_4.lines)
+    assert "review the CAF and the plan" in text
+    assert "other agencies" in text
+    assert "agree things are getting worse" in text and "Children's HUB" in text
 
 
 def test_the_consent_answer_is_explicit(what_help: Questionnaire) -> None:
@@ -90,6 +157,8 @@ def test_outcomes_list_services_at_known_levels(what_help: Questionnaire) -> Non
         if block.services:
             assert block.services.needs_answer == "worries"
             assert set(block.services.levels) <= set(LEVEL_SLUGS)
+            # Complex and specialist services (Children's Social Care, the HUB) are never listed to choose.
+            assert set(block.services.levels) <= {"universal", "additional-needs"}
     assert what_help.block("services_for_all").services.levels == ("universal",)  # type: ignore[union-attr]
 
 
@@ -116,14 +185,55 @@ def test_every_path_through_the_real_questionnaire_is_safe(what_help: Questionna
     assert {path.last for path in paths} == OUTCOMES
 
 
-def test_every_concern_goes_straight_from_the_safety_screen_to_urgent(what_help: Questionnaire) -> None:
-    concerns = [
-        path
-        for path in enumerate_paths(what_help)
-        if path.answers["danger_now"] != "no" or path.answers["child_harmed"] != "no"
-    ]
-    assert len(concerns) == 3 * 8  # who (3) x every safety answer pair except no/no (8)
-    assert {path.blocks for path in concerns} == {("who", "safety", "urgent")}
+def test_a_yes_on_the_safety_screen_ends_on_urgent_help(what_help: Questionnaire) -> None:
+    yes = [path for path in enumerate_paths(what_help)
+           if "yes" in (path.answers["danger_now"], path.answers["child_harmed"])]
+    assert len(yes) == 3 * 5  # who (3) x every safety answer pair with a "yes" (5)
+    assert {path.blocks for path in yes} == {("who", "safety", "urgent")}
+
+
+def test_not_sure_shows_urgent_help_first_then_may_carry_on(what_help: Questionnaire) -> None:
+    not_sure = [path for path in enumerate_paths(what_help)
+                if "not_sure" in (path.answers["danger_now"], path.answers["child_harmed"])
+                and "yes" not in (path.answers["danger_now"], path.answers["child_harmed"])]
+    assert all(path.blocks[:3] == ("who", "safety", "urgent") for path in not_sure)
+    assert {path.blocks for path in not_sure if path.last == "urgent"} == {("who", "safety", "urgent")}
+    carried_on = {path.last for path in not_sure if len(path.blocks) > 3}
+    assert carried_on == OUTCOMES - {"urgent"}
+    assert all(path.blocks[3] in ("self_harm_me", "self_harm_child") for path in not_sure if len(path.blocks) > 3)
+
+
+def test_on_a_path_with_a_concern_the_help_page_comes_before_any_other_outcome(what_help: Questionnaire) -> None:
+    helps = {"danger_now": "urgent", "child_harmed": "urgent", "self_harm_me": "crisis", "self_harm_child": "crisis"}
+    for path in enumerate_paths(what_help):
+        outcomes = [block_id for block_id in path.blocks if what_help.block(block_id).is_outcome]
+        first = next((helps[answer_id] for answer_id in helps if path.answers.get(answer_id) in ("yes", "not_sure")),
+                     None)
+        if first is not None:
+            assert outcomes[0] == first, path.describe()
+
+
+def test_thoughts_of_self_harm_lead_to_crisis_help_first(what_help: Questionnaire) -> None:
+    for path in enumerate_paths(what_help):
+        for answer_id in ("self_harm_me", "self_harm_child"):
+            if path.answers.get(answer_id) in ("yes", "not_sure"):
+                assert path.blocks[path.blocks.index(answer_id) + 1] == "crisis", path.describe()
+        asked = [answer_id for answer_id in ("self_harm_me", "self_harm_child") if answer_id in path.blocks]
+        if path.last != "urgent":
+            # A young person is asked about themselves; a parent or practitioner about a child.
+            assert asked == (["self_harm_me"] if path.answers["who"] == "me" else ["self_harm_child"])
+    to_crisis = [path for path in enumerate_paths(what_help) if "crisis" in path.blocks]
+    assert {path.last for path in to_crisis} == OUTCOMES - {"urgent"}  # leave there, or carry on anywhere
+
+
+def test_a_worry_about_domestic_abuse_has_its_own_page(what_help: Questionnaire) -> None:
+    for path in enumerate_paths(what_help):
+        worries = path.answers.get("worries") or ()
+        if "domestic-abuse" in worries and path.answers["who"] != "practitioner":
+            assert "domestic_abuse" in path.blocks and "early_help" not in path.blocks, path.describe()
+            assert "situation" not in path.blocks
+        else:
+            assert "domestic_abuse" not in path.blocks, path.describe()
 
 
 def test_no_path_reaches_the_contact_form_without_consent(what_help: Questionnaire) -> None:
@@ -131,11 +241,15 @@ def test_no_path_reaches_the_contact_form_without_consent(what_help: Questionnai
     by_families = [path for path in to_contact if path.answers["who"] != "practitioner"]
     by_practitioners = [path for path in to_contact if path.answers["who"] == "practitioner"]
     assert by_families and by_practitioners
-    assert all(path.answers["consent"] == "yes" and path.blocks[-3:] == ("early_help", "consent", "contact")
-               for path in by_families)
+    assert all(path.answers["consent"] == "yes" and path.blocks[-2:] == ("consent", "contact")
+               and path.blocks[-3] in ("early_help", "domestic_abuse") for path in by_families)
+    assert {path.blocks[-3] for path in by_families} == {"early_help", "domestic_abuse"}
     # A practitioner reaches the form only by confirming that the family has agreed.
     assert all(path.answers["family_consent"] == "yes"
                and path.blocks[-3:] == ("practitioner", "family_consent", "contact") for path in by_practitioners)
+    # "Not sure" and thoughts of self-harm may carry on to ask for contact; a "yes" on the safety screen never.
+    assert any(path.answers["danger_now"] == "not_sure" for path in to_contact)
+    assert not any("yes" in (path.answers["danger_now"], path.answers["child_harmed"]) for path in to_contact)
 
 
 def test_a_practitioner_is_offered_contact_for_the_family(what_help: Questionnaire) -> None:
@@ -149,14 +263,18 @@ def test_a_practitioner_is_offered_contact_for_the_family(what_help: Questionnai
 
 def test_young_people_skip_the_ages_question(what_help: Questionnaire) -> None:
     for path in enumerate_paths(what_help):
-        assert ("ages" in path.blocks) == (path.answers["who"] != "me" and path.last != "urgent")
+        # Paths that leave on urgent or crisis help have not reached it yet; carrying on from crisis does.
+        left_at_help = path.last in ("urgent", "crisis")
+        assert ("ages" in path.blocks) == (path.answers["who"] != "me" and not left_at_help), path.describe()
 
 
 def test_the_needs_question_is_tried_with_every_kind_of_selection(what_help: Questionnaire) -> None:
     selections = {path.answers["worries"] for path in enumerate_paths(what_help) if "worries" in path.answers}
     # Empty, each need alone, and one selection mixing a need from the rules' list with one outside it.
-    assert len(selections) == 1 + 16 + 1
+    # The rules' lists make three classes: domestic abuse, the other two "together" worries, the rest.
+    assert len(selections) >= 1 + 16 + 4
     assert ("parenting-and-family-relationships", "domestic-abuse") in selections
+    assert ("parenting-and-family-relationships", "domestic-abuse", "drugs-and-alcohol") in selections
 
 
 def test_breaking_the_real_safety_route_fails_the_proof(what_help: Questionnaire, tmp_path: Path) -> None:
@@ -167,10 +285,9 @@ def test_breaking_the_real_safety_route_fails_the_proof(what_help: Questionnaire
     problems = proof_problems(load_questionnaire(broken))
     assert problems
     for problem in problems:
-        assert re.match(r"a safety concern at 'safety' leads to '(ages|worries)', not urgent help: ", problem)
+        assert re.match(r"a safety concern at 'safety' leads to 'self_harm_(me|child)', not to 'urgent': ",
+                        problem), problem
         assert "danger_now=no, child_harmed=not_sure" in problem
-    # Every journey past the safety screen can now also be taken by someone "not sure" a child is safe.
-    assert len(problems) == len([path for path in enumerate_paths(what_help) if path.last != "urgent"])
 
 
 def test_breaking_the_real_consent_route_fails_the_proof(tmp_path: Path) -> None:
@@ -198,7 +315,7 @@ def test_breaking_the_practitioner_consent_route_fails_the_proof(tmp_path: Path)
 def test_a_concern_routed_to_services_for_all_fails_the_proof() -> None:
     problems = proof_problems(fixture("broken_safety_route"))
     assert problems == [
-        "a safety concern at 'safety' leads to 'services_for_all', not urgent help: "
+        "a safety concern at 'safety' leads to 'services_for_all', not to 'urgent': "
         "safety > services_for_all (danger_now=no, child_harmed=yes)"
     ]
 
@@ -371,6 +488,15 @@ def test_paths_try_a_selection_hitting_and_missing_each_any_in_list() -> None:
         ("worries", ["housing", "cats"], Invalid("unknown_option")),
         ("ages", None, Valid(None)),
         ("ages", "3, 7 12", Valid((3, 7, 12))),
+        ("ages", "7 and 12", Valid((7, 12))),
+        ("ages", "7, 12", Valid((7, 12))),
+        ("ages", "18 months", Valid((1,))),
+        ("ages", "2 years", Valid((2,))),
+        ("ages", "6 weeks, 4 years old", Valid((0, 4))),
+        ("ages", "7 and", Valid((7,))),
+        ("ages", "and", Invalid("age_whole_number")),
+        ("ages", "7 or 8", Invalid("age_whole_number")),
+        ("ages", "30 months", Valid((2,))),
         ("ages", ["4", "", " 9 "], Valid((4, 9))),
         ("ages", "3.5", Invalid("age_whole_number")),
         ("ages", "two", Invalid("age_whole_number")),
@@ -379,7 +505,8 @@ def test_paths_try_a_selection_hitting_and_missing_each_any_in_list() -> None:
         ("ages", "1 2 3 4 5 6 7", Invalid("too_many_ages")),
         ("postcode", "", Valid(None)),
         ("postcode", " ol66bh ", Valid("OL6 6BH")),
-        ("postcode", "Hyde", Invalid("postcode_format")),
+        ("postcode", "Hyde", Invalid("postcode_format")),  # no places given: postcodes only
+        ("postcode", "OL6", Valid("OL6")),
         ("consent", None, Invalid("choose_one")),
     ],
 )
@@ -387,6 +514,19 @@ def test_answers_are_cleaned_or_refused(
     what_help: Questionnaire, answer_id: str, raw: object, expected: object
 ) -> None:
     assert validate_answer(what_help.answer(answer_id), raw) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Hyde", Valid("Hyde")),
+    (" ashton-under-lyne ", Valid("Ashton-under-Lyne")),
+    ("ASHTON UNDER LYNE", Valid("Ashton-under-Lyne")),
+    ("ol6 6bh", Valid("OL6 6BH")),
+    ("Paris", Invalid("postcode_format")),
+    ("Hyde Park Corner", Invalid("postcode_format")),
+])
+def test_a_town_is_accepted_at_the_postcode_question(what_help: Questionnaire, raw: str, expected: object) -> None:
+    places = {"hyde": "Hyde", "ashton under lyne": "Ashton-under-Lyne"}
+    assert validate_answer(what_help.answer("postcode"), raw, places) == expected
 
 
 def test_a_mandatory_checkbox_needs_a_tick() -> None:
