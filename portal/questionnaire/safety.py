@@ -82,7 +82,7 @@ def _safety_screens(questionnaire: Questionnaire) -> Screens:
 
 def concerns_on_path(path: Path, screens: Screens, rules: SafetyRules = SafetyRules()) -> list[Concern]:
     """The concerns the path's answers raise, in the order their pages were shown."""
-    found = []
+    found: list[Concern] = []
     for block_id in path.blocks:
         for answer_id, options in screens.get(block_id, {}).items():
             found.extend(Concern(block_id, option.help or rules.urgent_block, option.carry_on)
