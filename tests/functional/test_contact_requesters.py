@@ -85,10 +85,16 @@ def parent_form(client: FlaskClient, worries: list[str]) -> BeautifulSoup:
     safe_family(client)
     go(client, "ages", {"ages": "4"})
     go(client, "worries", {"worries": worries})
-    go(client, "postcode", {})
-    go(client, "situation", {"situation": "several_problems"})
-    assert answer(client, "early_help", {"ask_contact": "yes"},
-                  url="/questionnaire/outcome/early_help").status_code == 303
+    if "domestic-abuse" in worries:
+        # A worry about domestic abuse has its own page, with its own offer to get in touch safely.
+        location = go(client, "postcode", {})
+        assert location.endswith("/questionnaire/outcome/domestic_abuse")
+        assert answer(client, "domestic_abuse", {"ask_contact_safely": "yes"}, url=location).status_code == 303
+    else:
+        go(client, "postcode", {})
+        go(client, "situation", {"situation": "several_problems"})
+        assert answer(client, "early_help", {"ask_contact": "yes"},
+                      url="/questionnaire/outcome/early_help").status_code == 303
     assert go(client, "consent", {"consent": "yes"}).endswith(FORM)
     return fetch_page(client, FORM)
 
