@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     setup_extensions(app)
     setup_i18n(app)
     setup_vocabularies(app)
+    setup_reach(app)
     setup_safety(app)
     setup_questionnaire(app)
     setup_security(app)
@@ -76,6 +77,13 @@ def setup_vocabularies(app: Flask) -> None:
     from portal.datafiles.vocabularies import load_vocabularies
 
     app.extensions["vocabularies"] = load_vocabularies(app.config["DIRECTORY_DATA_DIR"])
+
+
+def setup_reach(app: Flask) -> None:
+    """How to reach documented services with no contact details (`reach` in directory_data/services/)."""
+    from portal.directory.reach import load_reach
+
+    app.extensions["reach"] = load_reach(app.config["DIRECTORY_DATA_DIR"])
 
 
 def setup_safety(app: Flask) -> None:

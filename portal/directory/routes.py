@@ -43,6 +43,9 @@ def service(service_id: str):  # type: ignore[no-untyped-def]
         levels=services.service_levels(found, vocab),
         opening_days=services.opening_days,
         place_map=map_of_service(found),
+        service_area_kind=services.service_area_kind,
+        ways_to_reach=services.ways_to_reach,
+        routes=services.reach_routes(found),
     )
 
 

@@ -8,10 +8,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY, Level, Need, Vocabularies
+from portal.directory.reach import Route, listing_ids
 from portal.extensions import db
 from portal.models import (
     Attribute,
@@ -22,7 +25,7 @@ from portal.models import (
     TaxonomyTerm,
 )
 from portal.models.schedule import WEEKDAYS
-from portal.models.service import public_services
+from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL, public_services
 from portal.search.pages import search_service
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -112,3 +115,42 @@ def service_needs(service: Service, vocab: Vocabularies) -> list[Need]:
 def service_levels(service: Service, vocab: Vocabularies) -> list[Level]:
     codes = set(service.term_codes(LEVELS_TAXONOMY))
     return [level for slug, level in vocab.levels.items() if slug in codes]
+
+
+def service_area_kind(service: Service) -> str | None:
+    """"national", "greater-manchester" or "tameside" (a service area covering the borough), or None."""
+    names = {area.name for area in service.service_areas}
+    if AREA_NATIONAL in names:
+        return "national"
+    if AREA_GREATER_MANCHESTER in names:
+        return "greater-manchester"
+    return "tameside" if names else None
+
+
+def ways_to_reach(service: Service) -> str:
+    """"by phone, by text or online": the ways the listing gives, for a service with no place to visit."""
+    kinds = {phone.type for phone in service.phones}
+    ways = [word for present, word in (
+        (bool(kinds - {"text"}), _("by phone")),
+        ("text" in kinds, _("by text")),
+        (bool(service.url or service.email), _("online")),
+    ) if present]
+    if len(ways) < 2:
+        return "".join(ways)
+    return _("%(first)s or %(last)s", first=", ".join(ways[:-1]), last=ways[-1])
+
+
+@dataclass
+class ReachRoute:
+    code: str
+    listings: list[Service]
+
+
+def reach_routes(service: Service) -> list[ReachRoute]:
+    """The routes to a documented service with no contact details of its own, with their public listings."""
+    routes: tuple[Route, ...] = current_app.extensions["reach"].get(service.id, ())
+    wanted = listing_ids(routes)
+    found = {listed.id: listed for listed in db.session.execute(
+        public_services().where(Service.id.in_(wanted)).order_by(Service.name)).scalars()} if wanted else {}
+    return [ReachRoute(route.code, [found[listing] for listing in route.listing_ids if listing in found])
+            for route in routes]

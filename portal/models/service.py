@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 # Statuses as Open Referral names them. Only these two are shown to the public.
 PUBLIC_STATUSES = ("active", "temporarily closed")
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+# The names of the service areas the seed gives (Open Referral `service_area.name`).
+AREA_ALL_OF_TAMESIDE = "All of Tameside"
+AREA_GREATER_MANCHESTER = "Greater Manchester"
+AREA_NATIONAL = "National"
 
 
 def utcnow() -> dt.datetime:

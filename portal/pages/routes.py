@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from portal.access import public
+from portal.datafiles.support_services import ListingSource, listing_sources
 from portal.directory.services import need_counts
+from portal.templating import vocabularies
 
 blueprint = Blueprint("pages", __name__, template_folder="templates")
 
@@ -49,4 +51,13 @@ def privacy():  # type: ignore[no-untyped-def]
 @blueprint.get("/data-sources")
 @public
 def data_sources():  # type: ignore[no-untyped-def]
-    return render_template("pages/data_sources.html")
+    return render_template("pages/data_sources.html", support_sources=support_sources())
+
+
+def support_sources() -> list[ListingSource]:
+    """Where each support services listing came from: read from the files once per process."""
+    cached: list[ListingSource] | None = current_app.extensions.get("support_sources")
+    if cached is None:
+        cached = listing_sources(current_app.config["DIRECTORY_DATA_DIR"], vocabularies())
+        current_app.extensions["support_sources"] = cached
+    return cached

@@ -79,7 +79,10 @@ corrected AS (
            CASE WHEN NOT counted.attempted THEN NULL ELSE (
                SELECT s.word FROM search_word AS s
                WHERE s.word % counted.word AND similarity(s.word, counted.word) >= :min_similarity
-               ORDER BY similarity(s.word, counted.word) DESC, s.word
+               -- Trigrams alone favour a shorter word ("speach": "speak" over "speech"): a word of
+               -- another length counts a little less.
+               ORDER BY similarity(s.word, counted.word)
+                        - 0.05 * abs(length(s.word) - length(counted.word)) DESC, s.word
                LIMIT 1
            ) END AS correction
     FROM counted

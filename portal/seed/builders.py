@@ -21,10 +21,18 @@ from portal.models import (
     ServiceAtLocation,
 )
 from portal.models._base import seed_id
+from portal.models.service import AREA_ALL_OF_TAMESIDE, AREA_GREATER_MANCHESTER, AREA_NATIONAL
 from portal.seed.records import SeedPlan
 
 TAXONOMY_KEYS = {NEEDS_TAXONOMY: "needs", LEVELS_TAXONOMY: "levels"}
-ALL_OF_TAMESIDE = "All of Tameside"
+ALL_OF_TAMESIDE = AREA_ALL_OF_TAMESIDE
+# Service areas wider than Tameside; the service page words them.
+GREATER_MANCHESTER = AREA_GREATER_MANCHESTER
+NATIONAL = AREA_NATIONAL
+WIDER_AREAS = {
+    GREATER_MANCHESTER: "The service covers Greater Manchester, Tameside included.",
+    NATIONAL: "A national service: everyone in Tameside can use it by phone, text or online.",
+}
 
 
 def term_id(taxonomy_name: str, code: str) -> str:
@@ -70,10 +78,13 @@ class ServiceSpec:
     needs_referral: bool = False
     free: bool | None = None
     all_of_tameside: bool = False
+    wider_area: str | None = None  # GREATER_MANCHESTER or NATIONAL, instead of all_of_tameside
     url: str | None = None
     email: str | None = None
     assured_date: dt.date | None = None
+    alert: str | None = None
     phones: list[tuple[str, str | None]] = field(default_factory=list)
+    texts: list[tuple[str, str | None]] = field(default_factory=list)  # numbers that take text messages
 
 
 @dataclass
@@ -113,6 +124,7 @@ def add_service(plan: SeedPlan, spec: ServiceSpec, vocab: Vocabularies) -> str:
         self_referral=spec.self_referral,
         needs_referral=spec.needs_referral,
         temporarily_closed=False,
+        alert=spec.alert,
         data_source=spec.source,
     )
     if spec.free:
@@ -136,14 +148,27 @@ def add_service(plan: SeedPlan, spec: ServiceSpec, vocab: Vocabularies) -> str:
             uri=None,
             extent=None,
         )
-    for index, (number, description) in enumerate(spec.phones):
+    if spec.wider_area:
+        plan.add(
+            ServiceArea,
+            id=seed_id("service_area", spec.key),
+            service_id=service_id,
+            name=spec.wider_area,
+            description=WIDER_AREAS[spec.wider_area],
+            extent_type="other",
+            uri=None,
+            extent=None,
+        )
+    numbers = [(number, description, "voice") for number, description in spec.phones]
+    numbers += [(number, description, "text") for number, description in spec.texts]
+    for index, (number, description, kind) in enumerate(numbers):
         plan.add(
             Phone,
             id=seed_id("phone", f"{spec.key}:{index}"),
             service_id=service_id,
             service_at_location_id=None,
             number=number,
-            type="voice",
+            type=kind,
             description=description,
         )
     for taxonomy_name, codes in ((NEEDS_TAXONOMY, spec.needs), (LEVELS_TAXONOMY, spec.levels)):

@@ -58,6 +58,9 @@ def _check_service(path: Path, row: int, item: dict, organisations: dict[str, st
         unknown = [code for code in item[field_name] if code not in known]
         if unknown:
             raise DataFileError(path, f"unknown {field_name}: {', '.join(unknown)}", row=row, field=field_name)
+    if item.get("reach") and (item.get("phones") or item.get("email") or item.get("url")):
+        raise DataFileError(path, "`reach` is only for a service with no phone, email or website of its own",
+                            row=row, field="reach")
     minimum, maximum = item.get("minimum_age"), item.get("maximum_age")
     if minimum is not None and maximum is not None and maximum < minimum:
         raise DataFileError(path, f"maximum_age {maximum} is below minimum_age {minimum}", row=row,

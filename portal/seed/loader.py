@@ -6,12 +6,12 @@ from pathlib import Path
 
 from portal.datafiles.vocabularies import Vocabularies
 from portal.extensions import db
-from portal.seed import documented, gp_practices, libraries
+from portal.seed import documented, gp_practices, libraries, support
 from portal.seed.records import SeedPlan
 from portal.seed.reference import add_geography, add_postcodes, add_taxonomies
 from portal.seed.sync import SyncReport, write_plan
 
-SEED_SOURCES = (documented.SOURCE, libraries.SOURCE, gp_practices.SOURCE)
+SEED_SOURCES = (documented.SOURCE, libraries.SOURCE, gp_practices.SOURCE, support.SOURCE)
 
 
 def build_plan(data_dir: Path, vocab: Vocabularies) -> SeedPlan:
@@ -23,6 +23,7 @@ def build_plan(data_dir: Path, vocab: Vocabularies) -> SeedPlan:
     organisations = documented.add_documented(plan, data_dir, vocab)
     libraries.add_libraries(plan, data_dir, vocab, organisations)
     gp_practices.add_gp_practices(plan, data_dir, vocab)
+    support.add_support_services(plan, data_dir, vocab, organisations)
     return plan
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Location, Postcode, Service, ServiceAtLocation, Ward
-from portal.seed import documented, gp_practices, libraries
+from portal.seed import documented, gp_practices, libraries, support
 
 
 def count(model: type, *where: object) -> int:
@@ -26,7 +26,11 @@ def test_seed_holds_the_real_data(app: Flask) -> None:
     assert count(Postcode) == 25068 - 105, "every postcode with coordinates"
     hyde = db.session.get(Postcode, "SK14 1AT")
     assert hyde.in_tameside and hyde.ward_name == "Hyde Werneth" and hyde.neighbourhood == "south"
-    assert count(Location, Location.neighbourhood.is_(None)) == 0, "every place is in a neighbourhood"
+    # Five support services' addresses have no postcode in the gazetteer, so no map point or ward.
+    assert count(Location, Location.neighbourhood.is_(None), Location.latitude.is_not(None)) == 0, \
+        "every place with a map point is in a neighbourhood"
+    assert count(Location, Location.latitude.is_(None)) == 5
+    assert count(Service, Service.data_source == support.SOURCE) == 72, "80 rows, 8 left out with a reason"
 
 
 def test_named_early_help_services_are_listed(app: Flask) -> None:
