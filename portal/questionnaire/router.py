@@ -164,10 +164,24 @@ def _checkbox(answer: Answer, raw: Raw) -> Valid | Invalid:
     return Valid(tuple(value for value in answer.values if value in chosen))  # in the order offered
 
 
-# Ages as people write them: "7 and 12", "7, 12", "7 12", "18 months", "2 years", "3 years old".
-_AGE = re.compile(r"([0-9]{1,%d})\s*(years?|yrs?|months?|mths?|weeks?|wks?)?(?:\s+old)?" % MAX_DIGITS, re.IGNORECASE)
-_AGE_SEPARATORS = re.compile(r"(?:[\s,;&+/]|\band\b)*", re.IGNORECASE)
-_PER_YEAR = {"m": 12, "w": 52}
+# Ages as people write them, in each of the site's languages: "7 and 12", "7, 12", "7 12", "18 months",
+# "2 years", "3 years old"; "7 i 12", "18 miesięcy"; "18 مہینے"; "2 বছর"; "7 و 12". Digits are ASCII
+# only (portal.inputs): a number in another script gets the clear "enter each age as a number" message.
+_AGE_UNITS = {
+    # Words for a unit -> how many of it make a year. Longer words first, so "months" is not read as "month".
+    "years": ("years", "year", "yrs", "yr", "lata", "latka", "latek", "lat", "roku", "rok",
+              "سال", "برس", "বছরের", "বছর", "سنوات", "سنين", "سنة", "أعوام", "عام"),
+    "months": ("months", "month", "mths", "mth", "miesięcy", "miesiące", "miesiąc", "مہینے", "مہینہ", "ماہ",
+               "মাসের", "মাস", "شهرًا", "شهرا", "أشهر", "شهور", "شهر"),
+    "weeks": ("weeks", "week", "wks", "wk", "tygodni", "tygodnie", "tydzień", "ہفتے", "ہفتہ",
+              "সপ্তাহের", "সপ্তাহ", "أسابيع", "أسبوعا", "أسبوع"),
+}
+_PER_YEAR = {"years": 1, "months": 12, "weeks": 52}
+_UNIT_OF = {word: unit for unit, words in _AGE_UNITS.items() for word in words}
+_AGE = re.compile(r"([0-9]{1,%d})\s*(%s)?(?:\s+old)?" % (
+    MAX_DIGITS, "|".join(re.escape(word) for word in sorted(_UNIT_OF, key=len, reverse=True))), re.IGNORECASE)
+# Between ages: spaces, commas (also the Arabic comma), "and" in each language ("و" may be joined on).
+_AGE_SEPARATORS = re.compile(r"(?:[\s,;&+/،]|\b(?:and|i|اور|এবং|ও)\b|و)*", re.IGNORECASE)
 
 
 def _numbers(answer: Answer, raw: Raw) -> Valid | Invalid:
@@ -183,8 +197,8 @@ def _numbers(answer: Answer, raw: Raw) -> Valid | Invalid:
         if not found or not all(_AGE_SEPARATORS.fullmatch(gap) for gap in gaps):
             return Invalid("age_whole_number")
         for match in found:
-            unit = (match.group(2) or "y")[0].lower()
-            numbers.append(int(match.group(1)) // _PER_YEAR.get(unit, 1))
+            unit = _UNIT_OF.get((match.group(2) or "years").lower(), "years")
+            numbers.append(int(match.group(1)) // _PER_YEAR[unit])
     if answer.max_items is not None and len(numbers) > answer.max_items:
         return Invalid("too_many_ages")
     low = answer.minimum if answer.minimum is not None else 0

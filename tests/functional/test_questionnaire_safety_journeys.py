@@ -94,7 +94,8 @@ def test_domestic_abuse_has_its_own_safe_page_without_a_joint_meeting(client: Fl
     assert location.endswith("/questionnaire/outcome/domestic_abuse")  # no "How are things going?"
     page = fetch_page(client, location)
     text = text_of(page)
-    for words in ("999", "0800 328 0967", "0808 2000 247", "safe time", "browser history", "Exit this page"):
+    for words in ("999", "0800 328 0967", "0808 2000 247", "alone and it is safe", "browser history",
+                  "Leave this site quickly"):
         assert words in text
     assert JOINT_MEETING not in text and "What is a CAF?" not in text
     assert page.select_one(".govuk-exit-this-page a")

@@ -128,8 +128,8 @@ def test_crisis_help_names_the_crisis_lines_with_their_numbers(what_help: Questi
 def test_domestic_abuse_help_is_safe_and_has_no_joint_meeting(what_help: Questionnaire) -> None:
     page = what_help.block("domestic_abuse")
     text = " ".join([page.title, page.hint or ""] + [line for section in page.sections for line in section.lines])
-    for needed in ("999", "0800 328 0967", "0808 2000 247", "safe time", "phone", "browser history",
-                   "Exit this page"):
+    for needed in ("999", "0800 328 0967", "0808 2000 247", "alone and it is safe", "phone", "browser history",
+                   "Leave this site quickly"):
         assert needed in text
     assert "meet" not in text.lower() and "plan together" not in text
     assert JOINT_MEETING in " ".join(line for section in what_help.block("early_help").sections
@@ -497,6 +497,14 @@ def test_paths_try_a_selection_hitting_and_missing_each_any_in_list() -> None:
         ("ages", "and", Invalid("age_whole_number")),
         ("ages", "7 or 8", Invalid("age_whole_number")),
         ("ages", "30 months", Valid((2,))),
+        # The same in the site's other languages (the hints show these forms).
+        ("ages", "7 i 12", Valid((7, 12))),
+        ("ages", "18 miesięcy, 3 lata", Valid((1, 3))),
+        ("ages", "18 مہینے اور 7 سال", Valid((1, 7))),
+        ("ages", "2 বছর ও 6 মাস", Valid((2, 0))),
+        ("ages", "7 و12، 18 شهرًا", Valid((7, 12, 1))),
+        ("ages", "٧", Invalid("age_whole_number")),  # ASCII digits only
+        ("ages", "7 lub 8", Invalid("age_whole_number")),
         ("ages", ["4", "", " 9 "], Valid((4, 9))),
         ("ages", "3.5", Invalid("age_whole_number")),
         ("ages", "two", Invalid("age_whole_number")),
