@@ -25,7 +25,7 @@ def test_a_visitor_browses_a_need_and_opens_a_service(page, portal_url: str) -> 
     page.goto(portal_url + "/")
     page.get_by_role("link", name="Emotional wellbeing and mental health").click()
     assert page.locator("h1").inner_text() == "Emotional wellbeing and mental health"
-    page.get_by_role("link", name="Healthy Young Minds").click()
+    page.get_by_role("link", name="Healthy Young Minds", exact=True).click()
     assert page.locator("h1").inner_text() == "Healthy Young Minds"
     assert page.console_errors == [], page.console_errors
 

@@ -19,6 +19,10 @@ def safe(page) -> None:  # type: ignore[no-untyped-def]
     page.locator("input[name=danger_now][value=no]").check()
     page.locator("input[name=child_harmed][value=no]").check()
     page.get_by_role("button", name="Continue").click()
+    # Then thoughts of self-harm: asked of a young person about themselves, or about a child.
+    question = "self_harm_me" if page.url.endswith("/self_harm_me") else "self_harm_child"
+    page.locator(f"input[name={question}][value=no]").check()
+    page.get_by_role("button", name="Continue").click()
 
 
 def answer_rest(page, situation: str) -> None:  # type: ignore[no-untyped-def]
