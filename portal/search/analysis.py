@@ -6,7 +6,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.analyzers import Analyzer
 from whoosh.lang.porter import stem as porter_stem
 
@@ -19,12 +19,14 @@ FAMILIES_FILE = PROJECT_DIR / "directory_data" / "search" / "word_families.yaml"
 # kiosk, need pages, the questionnaire's outcomes) and every backend: at most this many characters and
 # words; each word cut to MAX_WORD_CHARACTERS (no word in the directory is near that long). Typos are
 # tolerated only in words of TYPO_MIN_CHARACTERS to TYPO_MAX_CHARACTERS (a slip-tolerant match costs
-# far more for a long word, and a long random string is no misspelling), in at most MAX_TYPO_WORDS words
+# far more for a long word, a long random string is no misspelling, and a short word has too many
+# neighbours), and only in words that are not English words (a real word is never taken for another:
+# "house" is not "hose", "cope" not "code"), in at most MAX_TYPO_WORDS words
 # of a search, each expanded into at most MAX_TYPO_EXPANSIONS directory words per field.
 MAX_QUERY_CHARACTERS = 200
 MAX_QUERY_WORDS = 12
 MAX_WORD_CHARACTERS = 30
-TYPO_MIN_CHARACTERS = 4
+TYPO_MIN_CHARACTERS = 5
 TYPO_MAX_CHARACTERS = 20
 MAX_TYPO_WORDS = 4
 MAX_TYPO_EXPANSIONS = 8
@@ -77,6 +79,39 @@ def query_words(text: str) -> list[str]:
     return _all_query_words(text)[:MAX_QUERY_WORDS]
 
 
+def typed_pairs(text: str) -> list[str]:
+    """Each two search words typed side by side, with any stop words typed between them ("stay and
+    play", "food bank"): the phrases a search's words make, for the backends to count as phrases."""
+    tokens = [token.text.replace("’", "'") for token in RegexTokenizer(r"\w+(?:['’]\w+)*")(
+        text[:MAX_QUERY_CHARACTERS].lower())]
+    content = [i for i, token in enumerate(tokens) if token not in STOP_WORDS]
+    pairs = [" ".join(tokens[first:second + 1]) for first, second in zip(content, content[1:])]
+    return list(dict.fromkeys(pairs))[:MAX_QUERY_WORDS - 1]
+
+
+COMPOUND_MIN_LENGTH = 7
+COMPOUND_PART_MIN_LENGTH = 3
+
+
+def split_compounds(text: str) -> str:
+    """The text with each word run together from two English words followed by the two ("homestart":
+    "homestart home start"), so it matches the names that write them apart as well as one that writes
+    it as typed ("childline"). English words, and words not in Latin letters, are left alone."""
+    def split(match: re.Match[str]) -> str:
+        word = match.group()
+        lower = word.lower()
+        if len(lower) < COMPOUND_MIN_LENGTH or not lower.isascii() or not lower.isalpha() or is_english_word(lower):
+            return word
+        splits = [(min(i, len(lower) - i), i) for i in range(COMPOUND_PART_MIN_LENGTH, len(lower) - 2)
+                  if is_english_word(lower[:i]) and is_english_word(lower[i:])]
+        if not splits:
+            return word
+        _, at = max(splits)
+        return f"{word} {word[:at]} {word[at:]}"
+
+    return _WORD.sub(split, text[:MAX_QUERY_CHARACTERS])
+
+
 def shortened(text: str) -> bool:
     """Whether query_words left out or cut any word of `text` (so the visitor can be told)."""
     words = [token.text for token in plain_analyzer()(text)]
@@ -85,8 +120,9 @@ def shortened(text: str) -> bool:
 
 
 def may_correct(word: str) -> bool:
-    """Whether a word is short enough, and long enough, for slips of the keyboard to be looked for."""
-    return TYPO_MIN_CHARACTERS <= len(word) <= TYPO_MAX_CHARACTERS
+    """Whether slips of the keyboard may be looked for in a word: long enough, short enough, and
+    not an English word as it stands."""
+    return TYPO_MIN_CHARACTERS <= len(word) <= TYPO_MAX_CHARACTERS and not is_english_word(word)
 
 
 class TypoBudget:

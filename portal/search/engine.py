@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from portal.freshness.rules import STALE_SEARCH_WEIGHT, may_be_out_of_date
 from portal.geo.distance import Point, bounding_box, haversine_miles, miles_between
 from portal.models.schedule import WEEKDAYS
-from portal.search.analysis import meaning_kept
+from portal.search.analysis import meaning_kept, split_compounds
 from portal.search.documents import ServiceDocument
 from portal.search.params import SearchParams
 from portal.search.store import DocumentStore
@@ -190,9 +190,10 @@ class SearchEngine:
         candidates: dict[str, Result]
         query: Any = None
         if params.q:
-            outcome.understood_needs = self.understanding.needs_for(params.q)
-            understood = {word for found in self.understanding.match(params.q) for word in found.phrase.split()}
-            matched = self.text.match(params.q, outcome.understood_needs, self.understanding.extra_terms(params.q),
+            words = split_compounds(params.q)
+            outcome.understood_needs = self.understanding.needs_for(words)
+            understood = {word for found in self.understanding.match(words) for word in found.phrase.split()}
+            matched = self.text.match(words, outcome.understood_needs, self.understanding.extra_terms(words),
                                       understood)
             query = matched.query
             outcome.suggestion = meaning_kept(params.q, matched.suggestion)
@@ -227,7 +228,8 @@ class SearchEngine:
             masks.append((result, mask))
         outcome.facets = self._facets(masks, names, full, params)
         matches = [result for result, mask in masks if mask == full]
-        self._order(matches, params, bool(params.q), centre is not None, self._stale_test())
+        asked = frozenset(outcome.understood_needs) | frozenset(params.needs)
+        self._order(matches, params, bool(params.q), centre is not None, self._stale_test(), asked)
         outcome.matches = matches
         outcome.total = len(matches)
         outcome.pages = max(1, math.ceil(len(matches) / PAGE_SIZE))
@@ -288,25 +290,37 @@ class SearchEngine:
 
     @staticmethod
     def _order(matches: list[Result], params: SearchParams, has_text: bool, has_centre: bool,
-               stale: Callable[[ServiceDocument], bool] = lambda document: False) -> None:
+               stale: Callable[[ServiceDocument], bool] = lambda document: False,
+               asked: frozenset[str] = frozenset()) -> None:
         """Services that may be out of date rank lower: their text score counts STALE_SEARCH_WEIGHT as
         much, and where there is no score they come after fresh ones at the same distance (or, with no
-        search words and no place, after every fresh one). Sorting by distance keeps to distance."""
+        search words and no place, after every fresh one). Sorting by distance keeps to distance.
+
+        When the words mean a need (or needs are chosen), the services for it rank above those that only
+        share a word with the search, and general places (libraries, GP practices: they serve everyone)
+        after the services for the need: see `tier`."""
         far = float("inf")
 
         def weight(result: Result) -> float:
             return STALE_SEARCH_WEIGHT if stale(result.document) else 1.0
+
+        def tier(result: Result) -> int:
+            if not asked:
+                return 0
+            document = result.document
+            serves = not asked.isdisjoint(document.need_slugs) if has_text else True
+            return (0 if serves else 2) + (1 if document.general else 0)
 
         if params.sort == "distance" and has_centre:
             matches.sort(key=lambda r: (r.distance if r.distance is not None else far, -r.score * weight(r),
                                         r.document.name))
         elif has_text and has_centre:
             # Best match, with nearer places ahead of equally good ones further away.
-            matches.sort(key=lambda r: (-r.score * weight(r) * proximity(r.distance), r.document.name))
+            matches.sort(key=lambda r: (tier(r), -r.score * weight(r) * proximity(r.distance), r.document.name))
         elif has_text:
-            matches.sort(key=lambda r: (-r.score * weight(r), r.document.name))
+            matches.sort(key=lambda r: (tier(r), -r.score * weight(r), r.document.name))
         elif has_centre:
-            matches.sort(key=lambda r: (r.distance if r.distance is not None else far, -weight(r),
+            matches.sort(key=lambda r: (tier(r), r.distance if r.distance is not None else far, -weight(r),
                                         r.document.name))
         else:
-            matches.sort(key=lambda r: (-weight(r), r.document.name.lower()))
+            matches.sort(key=lambda r: (tier(r), -weight(r), r.document.name.lower()))

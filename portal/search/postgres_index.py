@@ -24,7 +24,15 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from portal.search.analysis import MAX_TYPO_WORDS, TYPO_MAX_CHARACTERS, plain_analyzer, query_words, word_families
+from portal.search.analysis import (
+    MAX_TYPO_WORDS,
+    TYPO_MAX_CHARACTERS,
+    may_correct,
+    plain_analyzer,
+    query_words,
+    typed_pairs,
+    word_families,
+)
 from portal.search.documents import ServiceDocument
 from portal.search.whoosh_index import TEXT_MATCH_LIMIT, TextMatch
 
@@ -34,6 +42,9 @@ WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 # share of its needs they are (as Whoosh's field-length normalisation does for its need_slugs field):
 # a service for that need alone is a better answer than one that lists it among many.
 NEED_BOOST = 0.3
+# Added for each two words typed side by side ("food bank", "stay and play") that a service's text
+# holds as a phrase.
+PHRASE_BOOST = 0.5
 # Only words this long are corrected, and only to a directory word at least this similar.
 MIN_CORRECTED_LENGTH = 5
 MIN_SIMILARITY = 0.3
@@ -99,7 +110,9 @@ ranked AS (
            + CASE WHEN d.need_slugs && CAST(:needs AS text[])
                   THEN :need_boost * (SELECT count(*) FROM unnest(d.need_slugs) AS n(slug)
                                       WHERE n.slug = ANY(CAST(:needs AS text[]))) / cardinality(d.need_slugs)
-                  ELSE 0 END AS score
+                  ELSE 0 END
+           + :phrase_boost * (SELECT count(*) FROM unnest(CAST(:pairs AS text[])) AS p(pair)
+                              WHERE d.document @@ phraseto_tsquery('english', p.pair)) AS score
     FROM search_document AS d CROSS JOIN search
     WHERE d.document @@ search.query OR d.need_slugs && CAST(:needs AS text[])
 ),
@@ -301,7 +314,9 @@ class PostgresIndex:
         parameters = {
             "words": words,
             "typed_count": len(typed),
-            "understood": sorted(understood or ()),
+            # Never corrected: everyday phrases understood, and English words (one real word is
+            # never taken for another).
+            "understood": sorted(set(understood or ()) | {word for word in typed if not may_correct(word)}),
             "families": _family_json(),
             "min_length": MIN_CORRECTED_LENGTH,
             "max_length": TYPO_MAX_CHARACTERS,
@@ -310,6 +325,8 @@ class PostgresIndex:
             "weights": WEIGHTS,
             "needs": list(need_slugs),
             "need_boost": NEED_BOOST,
+            "pairs": [in_families(pair) for pair in typed_pairs(text)],
+            "phrase_boost": PHRASE_BOOST,
         }
         with self.reader.connect() as connection:
             row = connection.execute(_MATCH, parameters).one()

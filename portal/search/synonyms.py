@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portal.datafiles import DataFileError, read_yaml
+from portal.lexicon import edit_distance, is_english_word
 
 # Apostrophe look-alikes that phones and word processors put in place of "'".
 _APOSTROPHES = str.maketrans({ch: "'" for ch in "\u2018\u2019\u201b\u02bc\u02b9\u0060\u00b4\u2032\uff07"})
@@ -23,6 +24,14 @@ _SPACES = re.compile(r"\s+")
 # Around a phrase: not inside a longer word, and not "can" out of "can't".
 _BEFORE = r"(?<![\w'])"
 _AFTER = r"(?!\w)(?!'t(?!\w))"
+# A typed word of SLIP_MIN_LENGTH letters or more that is not an English word and not a word of any
+# phrase stands for the phrase word one slip away ("scool": "school", "anxeity": "anxiety"), or two
+# slips for words of SLIP_TWO_LENGTH letters or more ("councelling": "counselling"). Found through
+# each word's deletions (a word and its misspelling share one), so a search costs a few set lookups.
+SLIP_MIN_LENGTH = 5
+SLIP_TWO_LENGTH = 8
+SLIP_MAX_LENGTH = 20
+SLIP_MAX_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,23 @@ def _pattern(phrase: str) -> str:
     return "".join(parts)
 
 
+def _deletions(word: str, slips: int) -> set[str]:
+    """The word with up to `slips` letters taken out (the word itself included)."""
+    found = {word}
+    for _ in range(slips):
+        found |= {variant[:i] + variant[i + 1:] for variant in found for i in range(len(variant))}
+    return found
+
+
+def _slips(word: str) -> int:
+    return 2 if len(word) >= SLIP_TWO_LENGTH else 1
+
+
+def _may_be_slip(word: str) -> bool:
+    return (SLIP_MIN_LENGTH <= len(word) <= SLIP_MAX_LENGTH and word.isascii() and word.isalpha()
+            and not is_english_word(word))
+
+
 def _merged(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(first + second))
 
@@ -111,6 +137,13 @@ class Synonyms:
                 else:
                     self._meanings[key] = (phrase, entry.needs, entry.terms)
                 patterns[_pattern(phrase)] = len(phrase)
+        # The words of the phrases, by each of their deletions: for finding what a slip stands for.
+        self._words = {word for key in self._meanings for word in key.split()}
+        self._by_deletion: dict[str, set[str]] = {}
+        for word in self._words:
+            if len(word) >= SLIP_MIN_LENGTH - 1 and word.isascii() and word.isalpha():
+                for variant in _deletions(word, _slips(word)):
+                    self._by_deletion.setdefault(variant, set()).add(word)
         self._regex: re.Pattern[str] | None = None
         if patterns:
             ordered = sorted(patterns, key=lambda pattern: (-patterns[pattern], pattern))
@@ -130,11 +163,31 @@ class Synonyms:
                 found.setdefault(need, []).extend(entry.phrases)
         return found
 
+    def corrected(self, word: str) -> str | None:
+        """The phrase word a misspelt `word` stands for, or None (see SLIP_MIN_LENGTH)."""
+        if word in self._words or not _may_be_slip(word):
+            return None
+        most = _slips(word)
+        candidates = set().union(*(self._by_deletion.get(variant, set()) for variant in _deletions(word, most)))
+        scored = sorted((edit_distance(word, candidate, most), candidate) for candidate in candidates)
+        best = [candidate for distance, candidate in scored if distance <= most and distance == scored[0][0]]
+        return best[0] if len(best) == 1 else None
+
+    def _with_slips_mended(self, normal: str) -> str:
+        words = normal.split(" ")
+        budget = SLIP_MAX_WORDS
+        for i, word in enumerate(words):
+            if budget and _may_be_slip(word) and word not in self._words:
+                budget -= 1
+                words[i] = self.corrected(word) or word
+        return " ".join(words)
+
     def match(self, text: str) -> list[SynonymMatch]:
-        """The phrases in normalise(text), in order; where two overlap, the longer wins."""
+        """The phrases in normalise(text), in order; where two overlap, the longer wins. Misspelt words
+        are read as the phrase words they stand for (`corrected`)."""
         if self._regex is None or not isinstance(text, str) or not text:
             return []
-        normal = normalise(text)
+        normal = self._with_slips_mended(normalise(text))
         candidates = [(found.start(1), found.end(1)) for found in self._regex.finditer(normal)]
         taken = bytearray(len(normal))
         chosen = []

@@ -184,3 +184,21 @@ def test_similar_spellings_in_different_entries_share_their_needs(tmp_path: Path
     synonyms = load_synonyms(path, REQUIRED_NEED_SLUGS)
     assert synonyms.needs_for("I cant pay") == ["money-debt-and-food", "housing"]
     assert synonyms.extra_terms("I can't pay") == ["money", "rent"]
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("scool", "school"), ("anxeity", "anxiety"), ("councelling", "counselling"), ("homless", "homeless"),
+])
+def test_a_misspelt_word_stands_for_the_phrase_word_it_is_a_slip_of(synonyms: Synonyms, typed: str,
+                                                                    meant: str) -> None:
+    assert synonyms.corrected(typed) == meant
+
+
+@pytest.mark.parametrize("word", ["house", "council", "cope", "sone", "hose", "ab"])
+def test_real_words_and_short_words_are_never_taken_for_others(synonyms: Synonyms, word: str) -> None:
+    assert synonyms.corrected(word) is None
+
+
+def test_phrases_are_found_through_a_misspelt_word(synonyms: Synonyms) -> None:
+    assert synonyms.needs_for("domestik abuse") == ["domestic-abuse"]
+    assert synonyms.needs_for("my sone wont go to scool") == ["school-attendance-and-education"]
