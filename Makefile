@@ -19,7 +19,7 @@ TYPED := portal/geo portal/datafiles portal/seed portal/search portal/questionna
 	portal/phones.py
 ASSET_SOURCES := $(shell find portal/assets -type f) package.json package-lock.json
 
-.PHONY: help install install-test assets db seed run bench loadtest security test lint types pytest browser clean translations translations-check
+.PHONY: help install install-test assets db seed run bench loadtest search-quality security test lint types pytest browser clean translations translations-check
 
 help:
 	@echo "make run     set up everything and serve at http://127.0.0.1:$(PORT)"
@@ -27,6 +27,7 @@ help:
 	@echo "make seed    load (or refresh) the seed data"
 	@echo "make translations  extract every string, update each language's catalogue and compile them"
 	@echo "make bench   search benchmark at 10,000 and 100,000 synthetic services (BENCH_QUICK=1: 10,000 only)"
+	@echo "make search-quality  hit@5 and mean reciprocal rank of the search quality set on the real directory"
 	@echo "make loadtest  mixed load at 10,000 synthetic services: capacity, then 70% held (LOADTEST_HOLD_SECONDS=600)"
 
 $(BIN)/python:
@@ -86,6 +87,11 @@ bench: install assets
 # Flask route, then 70% of it held for LOADTEST_HOLD_SECONDS (default 600) with worker memory sampled.
 loadtest: install assets
 	$(BIN)/python tests/benchmarks/loadtest.py
+
+# Prints figures (not a test): the search quality set (tests/search_quality/*.yaml) asked of a throwaway copy of
+# the real directory; SEARCH_QUALITY_DATABASE_URL (an empty PostgreSQL database) adds both PostgreSQL set-ups.
+search-quality: install translations/.compiled
+	$(BIN)/python tests/search_quality/run.py
 
 # Debian's Chromium for the browser tests (Playwright drives it; browser downloads are impossible),
 # with Noto fonts so Urdu, Bengali and Arabic render in the screenshots.
