@@ -1,10 +1,34 @@
 """Which words are English words: the word lists zxcvbn ships (English Wikipedia and film and TV
 subtitles, about 49,000 words). "Did you mean" and the safety phrases use it to leave real words
-alone: a word that is in the language is never "corrected" into another one."""
+alone: a word that is in the language is never "corrected" into another one. And one form for the
+letters people type in several ways, for matching in any of the portal's languages."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
+
+# Letters written differently in Arabic and Urdu, or with and without hamza: one form each.
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ك": "ک", "ي": "ی", "ى": "ی",
+                              "ۃ": "ہ", "ـ": None})
+# Zero-width joiners and the optional Arabic vowel marks (harakat), which change no meaning here.
+_SILENT = re.compile("[\u200b-\u200d\u2060\ufeff\u064b-\u065f\u0670]")
+
+
+def _fold_char(char: str) -> str:
+    if char == "ł" or char == "Ł":
+        return "l"
+    if "LATIN" in unicodedata.name(char, ""):
+        return unicodedata.normalize("NFKD", char)[0]
+    return char
+
+
+def fold_letters(text: str) -> str:
+    """Text as typed with or without accents and letter variants, in one form: Latin accents dropped
+    ("żywności" is "zywnosci"), Arabic and Urdu letter variants folded, vowel marks and zero-width
+    joiners removed. For matching what people type, never for showing."""
+    return "".join(_fold_char(char) for char in _SILENT.sub("", text).translate(_ARABIC_FOLD))
 
 
 @lru_cache(maxsize=1)

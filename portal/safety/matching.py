@@ -8,32 +8,18 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from portal.lexicon import edit_distance, is_english_word
+from portal.lexicon import edit_distance, fold_letters, is_english_word
 
-# Letters written differently in Arabic and Urdu, or with and without hamza: one form each.
-_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ك": "ک", "ي": "ی", "ى": "ی",
-                              "ۃ": "ہ", "ـ": None})
 _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
-# Zero-width joiners and the optional Arabic vowel marks (harakat), which change no meaning here.
-_JOINERS = re.compile("[\u200b-\u200d\u2060\ufeff\u064b-\u065f\u0670]")
 MIN_FUZZY_LENGTH = 5
 MAX_TEXT_CHARACTERS = 500
-
-
-def _fold_char(char: str) -> str:
-    if char == "ł" or char == "Ł":
-        return "l"
-    if "LATIN" in unicodedata.name(char, ""):
-        return unicodedata.normalize("NFKD", char)[0]
-    return char
 
 
 def normalise(text: str) -> str:
     """Lower case, compatibility forms folded, Latin accents dropped ("żyć" is "zyc"), Arabic-script
     variants folded, apostrophes removed ("don't" is "dont")."""
     text = unicodedata.normalize("NFKC", text[:MAX_TEXT_CHARACTERS]).casefold()
-    text = _JOINERS.sub("", _APOSTROPHES.sub("", text)).translate(_ARABIC_FOLD)
-    return "".join(_fold_char(char) for char in text)
+    return fold_letters(_APOSTROPHES.sub("", text))
 
 
 def _in_word(char: str) -> bool:

@@ -144,12 +144,13 @@ class TypoBudget:
 def meaning_kept(text: str, suggestion: str | None) -> str | None:
     """A "did you mean" only when it changes nothing but misspellings: each word it swaps must be in
     Latin letters and not an English word, so "kill myself" never becomes "call self", "start for life"
-    never "start die", and text in another script never gets an English suggestion."""
+    never "start die", and a search with any word in another script (or with letters English does not
+    use: "żywności") never gets an English suggestion."""
     if not suggestion:
         return None
     typed, suggested = query_words(text), suggestion.split()
-    if len(typed) != len(suggested):
-        return None
+    if len(typed) != len(suggested) or not all(word.isascii() for word in typed):
+        return None  # a search with words in another script or language is not English to correct
     kept = [new if old == new or _a_slip(old, new) else old for old, new in zip(typed, suggested)]
     return " ".join(kept) if kept != typed else None
 

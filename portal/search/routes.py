@@ -35,10 +35,10 @@ def init_search(app) -> None:  # type: ignore[no-untyped-def]
     from portal.search.page_cache import PageCache
     from portal.search.service import SearchService
     from portal.search.sync import register
-    from portal.search.synonyms import load_synonyms
+    from portal.search.synonyms import load_all_synonyms
 
     vocab = app.extensions["vocabularies"]
-    synonyms = load_synonyms(app.config["DIRECTORY_DATA_DIR"] / "search" / "synonyms.yaml", vocab.needs)
+    synonyms = load_all_synonyms(app.config["DIRECTORY_DATA_DIR"] / "search", vocab.needs)
     with app.app_context():
         app.extensions["search"] = SearchService(
             db.engine, app.config["SEARCH_INDEX_DIR"], vocab, synonyms, app.config["SEARCH_SYNC_SECONDS"],

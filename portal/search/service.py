@@ -44,7 +44,8 @@ class RebuildReport:
 
 
 def need_words(vocab: Vocabularies, synonyms: Synonyms) -> dict[str, str]:
-    """The words that describe each need: its name and the everyday phrases that mean it."""
+    """The words that describe each need: its name and the everyday English phrases that mean it (the
+    services write in English; phrases in other languages are found by the synonyms themselves)."""
     words: dict[str, list[str]] = {slug: [need.name] for slug, need in vocab.needs.items()}
     for slug, phrases in synonyms.phrases_by_need().items():
         words.setdefault(slug, []).extend(phrases)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portal.datafiles import DataFileError, read_yaml
-from portal.lexicon import edit_distance, is_english_word
+from portal.lexicon import edit_distance, fold_letters, is_english_word
 
 # Apostrophe look-alikes that phones and word processors put in place of "'".
 _APOSTROPHES = str.maketrans({ch: "'" for ch in "\u2018\u2019\u201b\u02bc\u02b9\u0060\u00b4\u2032\uff07"})
@@ -41,6 +41,7 @@ class SynonymEntry:
     phrases: tuple[str, ...]
     needs: tuple[str, ...]
     terms: tuple[str, ...] = ()
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,10 @@ def _is_word_char(ch: str) -> bool:
 
 
 def normalise(text: str) -> str:
-    """Lower-case, straight apostrophes, punctuation gone (bar apostrophes and hyphens inside words),
+    """Lower-case, straight apostrophes, accents and letter variants folded (lexicon.fold_letters: "bank
+    żywności" is "bank zywnosci"), punctuation gone (bar apostrophes and hyphens inside words),
     whitespace collapsed to single spaces."""
-    text = unicodedata.normalize("NFC", text).lower().translate(_APOSTROPHES)
+    text = fold_letters(unicodedata.normalize("NFC", text).lower().translate(_APOSTROPHES))
 
     def not_word(match: re.Match[str]) -> str:
         # Combining marks (Urdu, Bengali vowel signs...) belong to the word they follow.
@@ -155,10 +157,12 @@ class Synonyms:
     def phrase_count(self) -> int:
         return sum(len(entry.phrases) for entry in self.entries)
 
-    def phrases_by_need(self) -> dict[str, list[str]]:
-        """Each need with the phrases that mean it, in file order."""
+    def phrases_by_need(self, language: str = "en") -> dict[str, list[str]]:
+        """Each need with the phrases in `language` that mean it, in file order."""
         found: dict[str, list[str]] = {}
         for entry in self.entries:
+            if entry.language != language:
+                continue
             for need in entry.needs:
                 found.setdefault(need, []).extend(entry.phrases)
         return found
@@ -212,9 +216,7 @@ class Synonyms:
         return list(dict.fromkeys(term for found in self.match(text) for term in found.terms))
 
 
-def load_synonyms(path: Path, need_slugs: Iterable[str]) -> Synonyms:
-    """Read and check the synonyms file: every need must be known and no phrase may appear twice."""
-    known = set(need_slugs)
+def _entries(path: Path, known: set[str], language: str = "en") -> list[SynonymEntry]:
     seen: dict[str, int] = {}
     entries = []
     for row, item in enumerate(read_yaml(path, "synonyms")["entries"], start=1):
@@ -231,5 +233,21 @@ def load_synonyms(path: Path, need_slugs: Iterable[str]) -> Synonyms:
                 raise DataFileError(path, f"the phrase {phrase!r} is already in {where}", row=row, field="phrases")
             seen[phrase] = row
             phrases.append(phrase)
-        entries.append(SynonymEntry(tuple(phrases), tuple(item["needs"]), tuple(item.get("terms", ()))))
+        entries.append(SynonymEntry(tuple(phrases), tuple(item["needs"]), tuple(item.get("terms", ())), language))
+    return entries
+
+
+def load_synonyms(path: Path, need_slugs: Iterable[str]) -> Synonyms:
+    """Read and check the synonyms file: every need must be known and no phrase may appear twice."""
+    return Synonyms(_entries(path, set(need_slugs)))
+
+
+def load_all_synonyms(folder: Path, need_slugs: Iterable[str]) -> Synonyms:
+    """The English file (synonyms.yaml) and each language's beside it (synonyms.ur.yaml, ...), each
+    checked as load_synonyms does. A phrase in two files means the needs of both. Every language's
+    phrases are found whatever the page's language: people type in the language they think in."""
+    known = set(need_slugs)
+    entries = _entries(folder / "synonyms.yaml", known)
+    for path in sorted(folder.glob("synonyms.*.yaml")):
+        entries += _entries(path, known, language=path.name.split(".")[1])
     return Synonyms(entries)
