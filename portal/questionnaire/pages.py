@@ -17,6 +17,8 @@ from portal.questionnaire.rules import AnswerValue
 from portal.search.pages import run_search
 
 SHOWN_SERVICES = 5
+# Libraries and GP practices shown after them, as places that can also help.
+SHOWN_GENERAL = 3
 
 
 def the_questionnaire() -> Questionnaire:
@@ -114,7 +116,12 @@ def matched_services(block: Block, journey: Journey) -> dict[str, Any] | None:
         args.pop("postcode")
         found = run_search(args) if args else {"outcome": None, "params": found["params"]}
     outcome = found["outcome"]
-    results = list(outcome.results[:SHOWN_SERVICES]) if outcome is not None else []
+    matches = outcome.matches if outcome is not None else []
+    # The search ranks services by how well they fit the needs and ages; places that serve everyone
+    # (libraries, GP practices) are listed apart, after the services for the needs.
+    results = [result for result in matches if not result.document.general][:SHOWN_SERVICES]
+    general = [result for result in matches if result.document.general][:SHOWN_GENERAL]
     all_url = url_for("search.results", **found["params"].query_args()) if outcome is not None else url_for(
         "search.results")
-    return {"results": results, "total": outcome.total if outcome is not None else 0, "all_url": all_url}
+    return {"results": results, "general": general, "total": outcome.total if outcome is not None else 0,
+            "all_url": all_url}

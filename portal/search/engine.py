@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from portal.freshness.rules import STALE_SEARCH_WEIGHT, may_be_out_of_date
 from portal.geo.distance import Point, bounding_box, haversine_miles, miles_between
 from portal.models.schedule import WEEKDAYS
+from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL
 from portal.search.analysis import meaning_kept, split_compounds
 from portal.search.documents import ServiceDocument
 from portal.search.params import SearchParams
@@ -125,6 +126,22 @@ def _filters(params: SearchParams) -> dict[str, Predicate]:
     if params.self_referral:
         active["self_referral"] = lambda d: d.self_referral
     return active
+
+
+# Where a service works, nearest first: its own places or all of Tameside, then Greater Manchester,
+# then national services (by phone, text or online).
+AREA_RANK = {AREA_GREATER_MANCHESTER: 1, AREA_NATIONAL: 2}
+
+
+def fit(document: ServiceDocument, needs: frozenset[str], ages: Iterable[int]) -> tuple[int, int, int]:
+    """How well a service fits needs and ages chosen, best first when sorted: more of the needs served;
+    an age range of its own that takes one of the children (a service for toddlers, for a toddler)
+    before one for all ages; then Tameside's own services, Greater Manchester's, national ones."""
+    ages = tuple(ages)
+    served = len(needs.intersection(document.need_slugs))
+    own_range = document.minimum_age is not None or document.maximum_age is not None
+    for_the_age = own_range and any(document.serves_age(age) for age in ages)
+    return -served, 0 if for_the_age else 1, AREA_RANK.get(document.area or "", 0)
 
 
 def _facet_values(name: str, document: ServiceDocument) -> Iterable[str]:
@@ -298,7 +315,8 @@ class SearchEngine:
 
         When the words mean a need (or needs are chosen), the services for it rank above those that only
         share a word with the search, and general places (libraries, GP practices: they serve everyone)
-        after the services for the need: see `tier`."""
+        after the services for the need: see `tier`. Without words, services are ranked by how well
+        they fit the needs and ages chosen (`fit`)."""
         far = float("inf")
 
         def weight(result: Result) -> float:
@@ -320,7 +338,8 @@ class SearchEngine:
         elif has_text:
             matches.sort(key=lambda r: (tier(r), -r.score * weight(r), r.document.name))
         elif has_centre:
-            matches.sort(key=lambda r: (tier(r), r.distance if r.distance is not None else far, -weight(r),
-                                        r.document.name))
+            matches.sort(key=lambda r: (tier(r), *fit(r.document, asked, params.ages),
+                                        r.distance if r.distance is not None else far, -weight(r), r.document.name))
         else:
-            matches.sort(key=lambda r: (tier(r), -weight(r), r.document.name.lower()))
+            matches.sort(key=lambda r: (tier(r), *fit(r.document, asked, params.ages), -weight(r),
+                                        r.document.name.lower()))

@@ -28,6 +28,10 @@ from portal.seed.builders import (
 )
 from portal.seed.records import SeedPlan
 
+# A service anyone can contact themselves (a helpline, a drop-in) is a universal service in the
+# strategy's levels of need ("provided as a right to all children", seed 000, section 5). One that
+# needs a referral has no level here: the file does not say which.
+OPEN_ACCESS_LEVELS = ["universal"]
 SOURCE = "support-services"
 SCOPES = {"national": NATIONAL, "greater-manchester": GREATER_MANCHESTER, "tameside": None}
 # Organisations the documents already describe: their rows join them rather than make a second one.
@@ -80,7 +84,7 @@ def _add_row(plan: SeedPlan, path: Path, row: SupportRow, entry: dict[str, Any],
             description=entry["description"].strip(),
             source=SOURCE,
             needs=needs,
-            levels=[],
+            levels=[] if entry.get("needs_referral", False) else OPEN_ACCESS_LEVELS,
             application_process=_how_to(row, entry),
             minimum_age=entry.get("minimum_age"),
             maximum_age=entry.get("maximum_age"),
