@@ -26,7 +26,9 @@ def need(slug: str):  # type: ignore[no-untyped-def]
     if selected is None:
         abort(404)
     safety = {"quick_exit": needs_quick_exit(slug), **safety_context(needs=[slug])}
-    return render_template("directory/need.html", need=selected, services=services.services_for_need(slug), **safety)
+    found = services.services_for_need(slug)
+    local, wider = services.by_reach(found)
+    return render_template("directory/need.html", need=selected, services=found, local=local, wider=wider, **safety)
 
 
 @blueprint.get("/services/<service_id>")

@@ -70,6 +70,12 @@ def services_for_need(slug: str) -> Sequence[Service]:
     return services_with_term(NEEDS_TAXONOMY, slug)
 
 
+def by_reach(services: Sequence[Service]) -> tuple[list[Service], list[Service]]:
+    """Tameside's own services, then the national and Greater Manchester ones (by phone, text or online)."""
+    return ([service for service in services if not service.beyond_tameside],
+            [service for service in services if service.beyond_tameside])
+
+
 def get_organisation(organisation_id: str) -> Organization | None:
     if not valid_id(organisation_id):
         return None

@@ -27,6 +27,9 @@ SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 AREA_ALL_OF_TAMESIDE = "All of Tameside"
 AREA_GREATER_MANCHESTER = "Greater Manchester"
 AREA_NATIONAL = "National"
+# The service areas a listing may cover, widest last; the wider ones reach Tameside from outside it.
+AREAS = (AREA_ALL_OF_TAMESIDE, AREA_GREATER_MANCHESTER, AREA_NATIONAL)
+WIDER_AREAS = frozenset({AREA_GREATER_MANCHESTER, AREA_NATIONAL})
 
 
 def utcnow() -> dt.datetime:
@@ -99,6 +102,19 @@ class Service(db.Model):  # type: ignore[name-defined,misc]
             for a in self.attributes
             if a.taxonomy_term.taxonomy == taxonomy_name and a.taxonomy_term.code
         ]
+
+    @property
+    def widest_area(self) -> str | None:
+        """The widest service area the listing covers (one of AREAS, widest last), or None: only its
+        own places."""
+        names = {area.name for area in self.service_areas}
+        widest = [name for name in AREAS if name in names]
+        return widest[-1] if widest else None
+
+    @property
+    def beyond_tameside(self) -> bool:
+        """A Greater Manchester or national service: for Tameside's families by phone, text or online."""
+        return self.widest_area in WIDER_AREAS
 
     @property
     def is_free(self) -> bool | None:

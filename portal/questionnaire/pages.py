@@ -124,4 +124,5 @@ def matched_services(block: Block, journey: Journey) -> dict[str, Any] | None:
     all_url = url_for("search.results", **found["params"].query_args()) if outcome is not None else url_for(
         "search.results")
     return {"results": results, "general": general, "total": outcome.total if outcome is not None else 0,
-            "all_url": all_url}
+            "all_url": all_url, "nothing_local": outcome is not None and outcome.nothing_local,
+            "helplines": outcome.helplines if outcome is not None else []}

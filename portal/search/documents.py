@@ -13,7 +13,7 @@ from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY
 from portal.geo.public_point import PublicPoints
 from portal.models import Service
 from portal.models.schedule import WEEKDAYS
-from portal.models.service import AREA_ALL_OF_TAMESIDE, AREA_GREATER_MANCHESTER, AREA_NATIONAL, public_services
+from portal.models.service import WIDER_AREAS, public_services
 from portal.seed.gp_practices import SOURCE as GP_PRACTICES_SOURCE
 from portal.seed.libraries import SOURCE as LIBRARIES_SOURCE
 
@@ -22,8 +22,6 @@ BATCH = 500
 # Places that serve everyone whatever their need (libraries, GP practices): they can also help, but
 # rank after the services for the need asked about and are labelled as such.
 GENERAL_SOURCES = frozenset({LIBRARIES_SOURCE, GP_PRACTICES_SOURCE})
-# The service areas a listing may cover, widest last; None: only its own places.
-AREAS = (AREA_ALL_OF_TAMESIDE, AREA_GREATER_MANCHESTER, AREA_NATIONAL)
 
 
 @dataclass(frozen=True)
@@ -63,8 +61,13 @@ class ServiceDocument:
     assured_date: dt.date | None = None
     # A place that serves everyone whatever their need (GENERAL_SOURCES).
     general: bool = False
-    # The widest service area the listing covers (one of AREAS), or None.
+    # The widest service area the listing covers (models.service.AREAS), or None.
     area: str | None = None
+
+    @property
+    def beyond_tameside(self) -> bool:
+        """A Greater Manchester or national service: for Tameside's families by phone, text or online."""
+        return self.area in WIDER_AREAS
 
     def serves_age(self, age: int) -> bool:
         low = self.minimum_age if self.minimum_age is not None else 0
@@ -119,14 +122,8 @@ def _document(service: Service, public_points: PublicPoints) -> ServiceDocument:
         last_modified=service.last_modified,
         assured_date=service.assured_date,
         general=service.data_source in GENERAL_SOURCES,
-        area=_widest_area(service),
+        area=service.widest_area,
     )
-
-
-def _widest_area(service: Service) -> str | None:
-    names = {area.name for area in service.service_areas}
-    widest = [name for name in AREAS if name in names]
-    return widest[-1] if widest else None
 
 
 def load_documents(session: Session, ids: Collection[str] | None = None) -> Iterator[ServiceDocument]:

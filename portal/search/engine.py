@@ -15,6 +15,7 @@ from portal.models.schedule import WEEKDAYS
 from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL
 from portal.search.analysis import meaning_kept, split_compounds
 from portal.search.documents import ServiceDocument
+from portal.search.helplines import helplines_for, nothing_local
 from portal.search.params import SearchParams
 from portal.search.store import DocumentStore
 from portal.search.whoosh_index import TextMatch
@@ -78,6 +79,10 @@ class SearchOutcome:
     understood_needs: list[str] = field(default_factory=list)
     centre: Point | None = None
     notices: list[str] = field(default_factory=list)
+    # The search was about needs and no Tameside service matched: `helplines` are the national and
+    # Greater Manchester services for those needs not already among the results (helplines.py).
+    nothing_local: bool = False
+    helplines: list[Result] = field(default_factory=list)
 
     @property
     def facet_counts(self) -> dict[str, dict[str, int]]:
@@ -248,6 +253,10 @@ class SearchEngine:
         asked = frozenset(outcome.understood_needs) | frozenset(params.needs)
         self._order(matches, params, bool(params.q), centre is not None, self._stale_test(), asked)
         outcome.matches = matches
+        if asked and nothing_local(result.document for result in matches):
+            outcome.nothing_local = True
+            shown = {result.document.id for result in matches}
+            outcome.helplines = [Result(document) for document in helplines_for(self.store.all(), asked, shown)]
         outcome.total = len(matches)
         outcome.pages = max(1, math.ceil(len(matches) / PAGE_SIZE))
         outcome.page = min(params.page, outcome.pages)

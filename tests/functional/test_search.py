@@ -200,9 +200,13 @@ def test_user_text_never_breaks_the_search(client: FlaskClient, typed: str) -> N
 
 def test_the_zero_result_page_helps(client: FlaskClient) -> None:
     page = search(client, q="trampoline", postcode="OL6 6BH", radius=1, need="young-carers")
-    assert not names(page)
+    assert not page.select('ul[aria-labelledby="results-heading"] > li')
+    page_without_need = search(client, q="trampoline", postcode="OL6 6BH", radius=1)
+    assert "We could not find a service for that" in page_without_need.get_text(" ", strip=True)
     text_ = page.get_text(" ", strip=True)
-    assert "We could not find a service for that" in text_
+    # Nothing in Tameside for young carers here: the national services for young carers instead.
+    assert "We could not find a service in Tameside for this" in text_
+    assert "Carers UK Helpline" in [card.h3.get_text(strip=True) for card in page.select("#helplines li")]
     assert page.find("a", string="Search further away (up to 10 miles)")
     assert page.find("a", string="Search again without filters")
     assert "0161 342 4101" in text_
