@@ -8,6 +8,7 @@ reciprocal rank per group, then the queries with no good answer in their top fiv
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -21,6 +22,7 @@ from tests.search_quality.harness import build_app, quality_set, top_results  # 
 
 
 def main() -> int:
+    logging.disable(logging.INFO)  # the figures only: not the migrations' or each request's log lines
     setups = [("sqlite", "whoosh", None)]
     postgres = os.environ.get("SEARCH_QUALITY_DATABASE_URL")
     if postgres:
