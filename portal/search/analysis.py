@@ -151,8 +151,12 @@ def meaning_kept(text: str, suggestion: str | None) -> str | None:
     typed, suggested = query_words(text), suggestion.split()
     if len(typed) != len(suggested) or not all(word.isascii() for word in typed):
         return None  # a search with words in another script or language is not English to correct
-    kept = [new if old == new or _a_slip(old, new) else old for old, new in zip(typed, suggested)]
-    return " ".join(kept) if kept != typed else None
+    changes = {old: new for old, new in zip(typed, suggested) if old != new and _a_slip(old, new)}
+    if not changes:
+        return None
+    # The search as typed, with only the slips mended ("my son wont go to school", "to" kept).
+    return _WORD.sub(lambda found: changes.get(found.group().lower().replace("’", "'"), found.group()),
+                     text[:MAX_QUERY_CHARACTERS])
 
 
 def _a_slip(typed: str, suggested: str) -> bool:

@@ -49,9 +49,9 @@ QUERIES: list[tuple[str, str | None]] = [
     ("পারিবারিক সহায়তা", None),
     ("مساعدة الأسرة", None),
     # Misspellings that are not words are corrected, and only they.
-    ("councelling for teenager", "counselling teenager"),
+    ("councelling for teenager", "counselling for teenager"),
     ("scool", "school"),
-    ("my sone wont go to scool", "my sone wont go school"),
+    ("my sone wont go to scool", "my sone wont go to school"),
     ("speach therapy", "speech therapy"),
     ("todler group", "toddler group"),
     ("midwfe", "midwife"),
