@@ -6,8 +6,8 @@ from flask import Blueprint, abort, render_template
 
 from portal.access import public
 from portal.directory import services
+from portal.geo.page_maps import map_of_service
 from portal.safety.web import needs_quick_exit, safety_context
-from portal.search.maps import map_of_service
 from portal.templating import vocabularies
 
 blueprint = Blueprint("directory", __name__, template_folder="templates")

@@ -14,11 +14,11 @@ from portal.geo.distance import Point, bounding_box, haversine_miles, miles_betw
 from portal.models.schedule import WEEKDAYS
 from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL
 from portal.search.analysis import meaning_kept, split_compounds
+from portal.search.backends.contract import TextBackend
 from portal.search.documents import ServiceDocument
 from portal.search.helplines import helplines_for, nothing_local
 from portal.search.params import SearchParams
 from portal.search.store import DocumentStore
-from portal.search.whoosh_index import TextMatch
 
 PAGE_SIZE = 20
 # A service for the whole borough counts as this many miles away when results are ranked.
@@ -29,15 +29,6 @@ def proximity(distance: float | None) -> float:
     """A weight from 1 (here) falling with distance, to rank good matches nearby first."""
     miles = BOROUGH_WIDE_MILES if distance is None else distance
     return 1.0 / (1.0 + 0.35 * miles)
-
-
-class TextBackend(Protocol):
-    """Full-text matching over the services (Whoosh, or PostgreSQL full-text search)."""
-
-    def match(self, text: str, need_slugs: list[str], extra_words: list[str] | None = None,
-              understood: set[str] | None = None) -> TextMatch: ...
-
-    def highlights(self, query: Any, ids: list[str]) -> dict[str, str]: ...
 
 
 class Understanding(Protocol):

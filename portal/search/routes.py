@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, has_app_context, render_template, request
 
 from portal.access import public
 from portal.extensions import limit_reads, search_rate_limit
-from portal.search import maps, pages
+from portal.geo.page_maps import map_of_results
+from portal.search import pages
 
 blueprint = Blueprint("search", __name__, template_folder="templates")
 
@@ -25,8 +26,15 @@ def results():  # type: ignore[no-untyped-def]
 @limit_reads(search_rate_limit)
 def results_map():  # type: ignore[no-untyped-def]
     page = pages.run_search(request.args)
-    page["map"] = maps.map_of_results(page["outcome"])
+    outcome = page["outcome"]
+    page["map"] = map_of_results(result.document for result in (outcome.matches if outcome is not None else []))
     return render_template("search/map.html", **page)
+
+
+def refresh_search(services: set[str]) -> None:
+    """After a commit: reindex the services it changed, in the app handling the request or command."""
+    if has_app_context() and "search" in current_app.extensions:
+        current_app.extensions["search"].refresh_services(services)
 
 
 def init_search(app) -> None:  # type: ignore[no-untyped-def]
@@ -45,6 +53,6 @@ def init_search(app) -> None:  # type: ignore[no-untyped-def]
             app.config.get("SEARCH_BACKEND", "whoosh"), app.config.get("FRESHNESS_STALE_MONTHS", 12),
         )
     app.extensions["search_pages"] = PageCache()
-    register(db.session)
+    register(db.session, refresh_search)
     boundaries = app.config["DIRECTORY_DATA_DIR"] / "sources" / "tameside_wards.geojson"
     app.extensions["ward_boundaries"] = json.loads(boundaries.read_text(encoding="utf-8"))

@@ -19,14 +19,14 @@ from sqlalchemy.orm import Session
 from portal.datafiles.vocabularies import Vocabularies
 from portal.geo.distance import Point
 from portal.models import PUBLIC_STATUSES, Service
+from portal.search.backends.database import DatabaseTextSearch, ResilientTextIndex
+from portal.search.backends.whoosh import WhooshIndex
+from portal.search.backends.whoosh_repair import check_and_repair
 from portal.search.documents import ServiceDocument, load_documents
 from portal.search.engine import FacetDimensions, SearchEngine, SearchOutcome, TextBackend
-from portal.search.fallback import DatabaseTextSearch, ResilientTextIndex
-from portal.search.index_repair import check_and_repair
 from portal.search.params import SearchParams
 from portal.search.store import DocumentStore
 from portal.search.synonyms import Synonyms
-from portal.search.whoosh_index import WhooshIndex
 
 logger = logging.getLogger("portal.search")
 FULL_CHECK_SECONDS = 60.0
@@ -71,7 +71,7 @@ def make_text_index(backend: str, engine: Engine, index_dir: Path, words: dict[s
     """The index SEARCH_BACKEND names: Whoosh files in `index_dir` (one per server), or PostgreSQL
     full-text search in the database (shared by every server)."""
     if backend == "postgresql":
-        from portal.search.postgres_index import PostgresIndex
+        from portal.search.backends.postgresql import PostgresIndex
 
         return PostgresIndex(engine, words)
     return WhooshIndex(index_dir, words)

@@ -1,14 +1,15 @@
 """Keeping search in step with every committed change (SQLAlchemy session events).
 
 After a flush we note which services the flushed objects belong to; before the commit we mark
-those services modified (so other processes see them too); after the commit we reindex them.
+those services modified (so other processes see them too); after the commit we hand their ids to the
+callbacks given to `register`, which reindex them. No Flask here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, has_app_context
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,9 @@ from portal.models.service import utcnow
 PENDING = "search_pending_services"
 LOCATIONS = "search_pending_locations"
 ORGANISATIONS = "search_pending_organisations"
+# Called after each commit with the ids of the services it changed.
+Refresh = Callable[[set[str]], None]
+_refreshers: list[Refresh] = []
 
 
 def _note(session: Session, objects: Any) -> None:
@@ -84,8 +88,9 @@ def before_commit(session: Session) -> None:
 
 def after_commit(session: Session) -> None:
     services = session.info.pop(PENDING, set())
-    if services and has_app_context() and "search" in current_app.extensions:
-        current_app.extensions["search"].refresh_services(services)
+    if services:
+        for refresh in _refreshers:
+            refresh(services)
 
 
 def after_rollback(session: Session, *_: Any) -> None:
@@ -93,7 +98,10 @@ def after_rollback(session: Session, *_: Any) -> None:
         session.info.pop(key, None)
 
 
-def register(session_factory: Any) -> None:
+def register(session_factory: Any, refresh: Refresh) -> None:
+    """Follow the sessions `session_factory` makes; after each commit, `refresh` the services it changed."""
+    if refresh not in _refreshers:
+        _refreshers.append(refresh)
     for name, handler in (("after_flush", after_flush), ("before_commit", before_commit),
                           ("after_commit", after_commit), ("after_soft_rollback", after_rollback)):
         if not event.contains(session_factory, name, handler):

@@ -25,8 +25,8 @@ from portal import create_app
 from portal.config import PROJECT_DIR
 from portal.extensions import db
 from portal.models import PUBLIC_STATUSES, Service
-from portal.search.index_repair import check_and_repair
-from portal.search.whoosh_index import BUILDER_FILE, WhooshIndex
+from portal.search.backends.whoosh import BUILDER_FILE, WhooshIndex
+from portal.search.backends.whoosh_repair import check_and_repair
 
 URGENT_NUMBERS = ("999", "0161 342 4101", "0161 342 2222")
 
@@ -85,7 +85,7 @@ WRITER = """
 import sys, time
 from whoosh import index as whoosh_index
 from portal import create_app
-from portal.search.whoosh_index import WhooshIndex
+from portal.search.backends.whoosh import WhooshIndex
 stage = sys.argv[1]
 app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[2], "SEARCH_INDEX_DIR": sys.argv[3]})
 with app.app_context():

@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 
 from portal.extensions import db
 from portal.models import ListingVersion, Service
-from portal.search.whoosh_index import WhooshIndex
+from portal.search.backends.whoosh import WhooshIndex
 from tests.accounts import csrf_token, sign_in_as
 from tests.listings import World, make_world, post_form, remove_world
 

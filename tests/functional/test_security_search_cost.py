@@ -16,7 +16,7 @@ from whoosh.query import FuzzyTerm
 
 from portal.extensions import limiter
 from portal.search.analysis import MAX_TYPO_EXPANSIONS, MAX_TYPO_WORDS, TYPO_MAX_CHARACTERS
-from portal.search.whoosh_index import BOOSTS, WhooshIndex
+from portal.search.backends.whoosh import BOOSTS, WhooshIndex
 from tests.pages import fetch_page
 
 # Only a guard against a search costing seconds again, generous enough for a loaded CI machine: the bounds

@@ -9,8 +9,8 @@ import re
 import threading
 from pathlib import Path
 
+from portal.search.backends.whoosh import WhooshIndex
 from portal.search.documents import Place, ServiceDocument
-from portal.search.whoosh_index import WhooshIndex
 
 NEED_WORDS = {"money-debt-and-food": "Money, debt and food skint food bank"}
 

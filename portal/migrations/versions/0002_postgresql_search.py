@@ -7,7 +7,7 @@ Create Date: 2026-11-22 12:00:00
 Only on PostgreSQL; on SQLite this revision does nothing (search there is Whoosh).
 
 search_document: one row per public service, derived from the database by the search service
-(portal/search/postgres_index.py), with a weighted tsvector and a GIN index on it.
+(portal/search/backends/postgresql.py), with a weighted tsvector and a GIN index on it.
 search_word: the distinct unstemmed words of the directory, with a trigram index, for typo
 correction and "did you mean".
 

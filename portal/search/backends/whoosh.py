@@ -19,10 +19,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
@@ -39,19 +37,17 @@ from portal.search.analysis import (
     query_words,
     stemming_analyzer,
 )
+from portal.search.backends.contract import TEXT_MATCH_LIMIT, TextMatch
 from portal.search.documents import ServiceDocument
 
 KEEP_GENERATIONS = 2
-# The best this many matches are kept: far enough down any list that nobody reads on, and it spares
-# scoring every service that shares one common word with the search.
-TEXT_MATCH_LIMIT = 1000
 MATCH_CACHE_SIZE = 512
 SNIPPET_CACHE_SIZE = 20_000
 # A snippet: up to two passages of the description around the words matched, 220 characters at most.
 SNIPPET_FRAGMENTER = ContextFragmenter(maxchars=220, surround=60)
 INDEX_NAME = "services"
 # In a generation being built: the builder's process id, so a start-up check can tell a build in
-# progress from one whose process was killed (portal.search.index_repair).
+# progress from one whose process was killed (portal.search.backends.whoosh_repair).
 BUILDER_FILE = "building.pid"
 # Memory for sorting postings during a rebuild. Beyond it Whoosh spills sorted runs to temporary
 # files and merges them, which made a 10,000-service rebuild take 60% longer; 512 MB holds about
@@ -103,17 +99,6 @@ class BoundedFuzzyTerm(FuzzyTerm):
         return islice(super()._btexts(ixreader), MAX_TYPO_EXPANSIONS)
 
 
-@dataclass
-class TextMatch:
-    """Scores by service id; a "did you mean" suggestion; the backend's own form of the query,
-    handed back to it for highlighting; and the words typos were looked for in (the search's cost)."""
-
-    scores: dict[str, float] = field(default_factory=dict)
-    suggestion: str | None = None
-    query: Any = None
-    typo_words: tuple[str, ...] = ()
-
-
 class WhooshIndex:
     """One per process. `need_words` maps a need slug to the words (name, everyday phrases) that
     describe it, so a service is found by the words people use for its needs."""
@@ -149,7 +134,7 @@ class WhooshIndex:
     def exists(self) -> bool:
         try:
             return self.current_link.exists() and whoosh_index.exists_in(self.current_link, INDEX_NAME)
-        except Exception:  # an index that cannot even be opened counts as missing (see index_repair)
+        except Exception:  # an index that cannot even be opened counts as missing (see whoosh_repair)
             return False
 
     @contextmanager

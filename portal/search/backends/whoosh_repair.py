@@ -10,7 +10,7 @@ What a process killed at the wrong moment can leave behind, and what is done abo
   Whoosh's next commit. Our write lock is an flock, released by the kernel when the process dies.
 - an index that does not open, or cannot be searched (corrupt files, a `current` link pointing at a
   generation that is gone): the link is removed, so that searches answer from the database while a
-  fresh index is built (portal.search.fallback).
+  fresh index is built (portal.search.backends.database).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from portal.search.whoosh_index import BUILDER_FILE, INDEX_NAME, WhooshIndex
+from portal.search.backends.whoosh import BUILDER_FILE, INDEX_NAME, WhooshIndex
 
 logger = logging.getLogger("portal.search")
 

@@ -33,8 +33,8 @@ from portal.search.analysis import (
     typed_pairs,
     word_families,
 )
+from portal.search.backends.contract import TEXT_MATCH_LIMIT, TextMatch
 from portal.search.documents import ServiceDocument
-from portal.search.whoosh_index import TEXT_MATCH_LIMIT, TextMatch
 
 # ts_rank_cd weights for D, C, B, A: description, organisation, need words, name.
 WEIGHTS = [0.1, 0.2, 0.4, 1.0]

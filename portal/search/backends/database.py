@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from portal.models import PUBLIC_STATUSES, Organization, Service
 from portal.search.analysis import query_words
+from portal.search.backends.contract import TEXT_MATCH_LIMIT, TextMatch
+from portal.search.backends.whoosh import WhooshIndex
 from portal.search.documents import ServiceDocument
-from portal.search.whoosh_index import TEXT_MATCH_LIMIT, TextMatch, WhooshIndex
 
 logger = logging.getLogger("portal.search")
 NAME_WEIGHT = 4.0

@@ -1,9 +1,11 @@
-"""Maps for the pages: the search results, or one service's place. Words are translated here,
-the drawing is done by portal.geo.maps."""
+"""Maps for the pages: the places of some services (search results), or one service's place. The web
+layer of geo (Flask: words translated, links made); the drawing is done by portal.geo.maps."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Protocol
 
 from flask import current_app, url_for
 from flask_babel import get_locale
@@ -11,7 +13,23 @@ from flask_babel import gettext as _
 
 from portal.geo.maps import MapLabels, MapPoint, RenderedMap, place_map, results_map
 from portal.models import Service
-from portal.search.engine import SearchOutcome
+
+
+class MappedPlace(Protocol):
+    latitude: float
+    longitude: float
+    address_hidden: bool
+
+
+class Mapped(Protocol):
+    """A service as a page's map needs it (a search document, say)."""
+
+    id: str
+    name: str
+    organisation: str
+
+    @property
+    def places(self) -> Iterable[MappedPlace]: ...
 
 
 def labels() -> MapLabels:
@@ -32,15 +50,16 @@ def _neighbourhood_of_ward() -> dict[str, str]:
     return {code: vocab.neighbourhoods[slug].name for code, slug in vocab.ward_neighbourhood.items()}
 
 
-def map_of_results(outcome: SearchOutcome | None) -> RenderedMap:
+def map_of_results(services: Iterable[Mapped]) -> RenderedMap:
+    """A map of these services' places (none whose address is hidden)."""
     points = []
-    for result in (outcome.matches if outcome is not None else []):
-        url = url_for("directory.service", service_id=result.document.id)
-        for place in result.document.places:
+    for service in services:
+        url = url_for("directory.service", service_id=service.id)
+        for place in service.places:
             if place.address_hidden:
                 continue
-            points.append(MapPoint(result.document.id, result.document.name, url, place.latitude, place.longitude,
-                                   result.document.organisation))
+            points.append(MapPoint(service.id, service.name, url, place.latitude, place.longitude,
+                                   service.organisation))
     return results_map(points, current_app.extensions["ward_boundaries"], _neighbourhood_of_ward(), labels())
 
 
