@@ -9,6 +9,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+COMMON_PASSWORDS = 10_000
+
 # Letters written differently in Arabic and Urdu, or with and without hamza: one form each.
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ك": "ک", "ي": "ی", "ى": "ی",
                               "ۃ": "ہ", "ـ": None})
@@ -35,7 +37,11 @@ def fold_letters(text: str) -> str:
 def english_words() -> frozenset[str]:
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-    return frozenset(FREQUENCY_LISTS["english_wikipedia"]) | frozenset(FREQUENCY_LISTS["us_tv_and_film"])
+    # zxcvbn keeps each word in one list only, so common words that are also common passwords ("horse",
+    # "kitten", "spirit") are in neither of those two: the letters-only ones among the commonest are words too.
+    passwords = (word for word in FREQUENCY_LISTS["passwords"][:COMMON_PASSWORDS] if word.isalpha())
+    return (frozenset(FREQUENCY_LISTS["english_wikipedia"]) | frozenset(FREQUENCY_LISTS["us_tv_and_film"])
+            | frozenset(passwords))
 
 
 def is_english_word(word: str) -> bool:

@@ -21,7 +21,11 @@ ACCESSIBILITY_TAXONOMY = "Tameside accessibility"
 BATCH = 500
 # Places that serve everyone whatever their need (libraries, GP practices): they can also help, but
 # rank after the services for the need asked about and are labelled as such.
-GENERAL_SOURCES = frozenset({LIBRARIES_SOURCE, GP_PRACTICES_SOURCE})
+# With the words that ask for that kind of place: a search for one ("gp", "library") puts them first.
+GENERAL_SOURCES: dict[str, frozenset[str]] = {
+    LIBRARIES_SOURCE: frozenset({"library", "libraries"}),
+    GP_PRACTICES_SOURCE: frozenset({"gp", "gps", "doctor", "doctors", "surgery", "surgeries", "practice"}),
+}
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,9 @@ class ServiceDocument:
     last_modified: dt.datetime
     # When the organisation last confirmed the details (Open Referral's assured_date); None: never.
     assured_date: dt.date | None = None
-    # A place that serves everyone whatever their need (GENERAL_SOURCES).
+    # A place that serves everyone whatever their need (GENERAL_SOURCES), and the words asking for its kind.
     general: bool = False
+    kind_words: frozenset[str] = frozenset()
     # The widest service area the listing covers (models.service.AREAS), or None.
     area: str | None = None
 
@@ -122,6 +127,7 @@ def _document(service: Service, public_points: PublicPoints) -> ServiceDocument:
         last_modified=service.last_modified,
         assured_date=service.assured_date,
         general=service.data_source in GENERAL_SOURCES,
+        kind_words=GENERAL_SOURCES.get(service.data_source or "", frozenset()),
         area=service.widest_area,
     )
 

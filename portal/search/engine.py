@@ -13,7 +13,7 @@ from portal.freshness.rules import STALE_SEARCH_WEIGHT, may_be_out_of_date
 from portal.geo.distance import Point, bounding_box, haversine_miles, miles_between
 from portal.models.schedule import WEEKDAYS
 from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL
-from portal.search.analysis import meaning_kept, split_compounds
+from portal.search.analysis import meaning_kept, query_words, split_compounds
 from portal.search.backends.contract import TextBackend
 from portal.search.documents import ServiceDocument
 from portal.search.helplines import helplines_for, nothing_local
@@ -315,17 +315,21 @@ class SearchEngine:
 
         When the words mean a need (or needs are chosen), the services for it rank above those that only
         share a word with the search, and general places (libraries, GP practices: they serve everyone)
-        after the services for the need: see `tier`. Without words, services are ranked by how well
-        they fit the needs and ages chosen (`fit`)."""
+        after the services for the need, unless the words ask for that kind of place: see `tier`.
+        Without words, services are ranked by how well they fit the needs and ages chosen (`fit`)."""
         far = float("inf")
 
         def weight(result: Result) -> float:
             return STALE_SEARCH_WEIGHT if stale(result.document) else 1.0
 
+        typed = frozenset(query_words(params.q)) if has_text and params.q else frozenset()
+
         def tier(result: Result) -> int:
+            document = result.document
+            if document.general and not typed.isdisjoint(document.kind_words):
+                return -1  # the kind of place asked for ("gp", "library"): first
             if not asked:
                 return 0
-            document = result.document
             serves = not asked.isdisjoint(document.need_slugs) if has_text else True
             return (0 if serves else 2) + (1 if document.general else 0)
 

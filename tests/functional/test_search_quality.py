@@ -57,3 +57,11 @@ def test_general_places_rank_after_the_services_for_the_need(seeded_app: Flask) 
     assert general and specific, [result.name for result in found]
     assert max(specific) < min(general), [result.name for result in found]
     assert all("emotional-wellbeing-and-mental-health" in found[i].needs for i in specific[:5])
+
+
+def test_asking_for_a_kind_of_place_puts_those_places_first(seeded_app: Flask) -> None:
+    for q in ("gp", "doctor", "gp surgery"):
+        found = top_results(seeded_app, QualityQuery("", q))
+        assert found[:3] and all(result.general and "Library" not in result.name for result in found[:3]), q
+    found = top_results(seeded_app, QualityQuery("", "library"))
+    assert all(result.general and "Library" in result.name for result in found[:3])
