@@ -19,7 +19,7 @@ TYPED := portal/geo portal/datafiles portal/seed portal/search portal/questionna
 	portal/phones.py
 ASSET_SOURCES := $(shell find portal/assets -type f) package.json package-lock.json
 
-.PHONY: help install install-test assets db seed run bench loadtest search-quality security test lint types pytest browser clean translations translations-check
+.PHONY: help install install-test assets db seed run bench loadtest search-quality profile security test lint types pytest browser clean translations translations-check
 
 help:
 	@echo "make run     set up everything and serve at http://127.0.0.1:$(PORT)"
@@ -27,6 +27,7 @@ help:
 	@echo "make seed    load (or refresh) the seed data"
 	@echo "make translations  extract every string, update each language's catalogue and compile them"
 	@echo "make bench   search benchmark at 10,000 and 100,000 synthetic services (BENCH_QUICK=1: 10,000 only)"
+	@echo "make profile  where a never-seen request's time goes, at 10,000 synthetic services (cProfile)"
 	@echo "make search-quality  hit@5 and mean reciprocal rank of the search quality set on the real directory"
 	@echo "make loadtest  mixed load at 10,000 synthetic services: capacity, then 70% held (LOADTEST_HOLD_SECONDS=600)"
 
@@ -82,6 +83,11 @@ run: install assets translations/.compiled db
 # Prints figures (not a test): its own databases of synthetic services under .bench/, served by gunicorn.
 bench: install assets
 	$(BIN)/python tests/benchmarks/bench_search.py
+
+# Prints figures (not a test): where a never-seen request's time goes (cProfile, in-process), at 10,000 synthetic
+# services under .bench/ (PROFILE_REUSE=1 reuses the database an earlier run built).
+profile: install assets
+	$(BIN)/python tests/benchmarks/profile_requests.py
 
 # Prints figures (not a test): mixed traffic at 10,000 synthetic services, capacity at p95 < 200 ms next to a bare
 # Flask route, then 70% of it held for LOADTEST_HOLD_SECONDS (default 600) with worker memory sampled.
