@@ -96,7 +96,7 @@ loadtest: install assets
 
 # Prints figures (not a test): the search quality set (tests/search_quality/*.yaml) asked of a throwaway copy of
 # the real directory; SEARCH_QUALITY_DATABASE_URL (an empty PostgreSQL database) adds both PostgreSQL set-ups.
-search-quality: install translations/.compiled
+search-quality: install-test translations/.compiled
 	$(BIN)/python tests/search_quality/run.py
 
 # Debian's Chromium for the browser tests (Playwright drives it; browser downloads are impossible),

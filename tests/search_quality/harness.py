@@ -15,34 +15,15 @@ SET_DIR = Path(__file__).resolve().parent
 
 
 def build_app(folder: Path, backend: str = "whoosh", database_url: str | None = None) -> Flask:
-    """A throwaway app on the real directory data: a database (SQLite in `folder`, or the empty
-    PostgreSQL database at `database_url`, emptied first) and a search index in `folder`."""
-    from flask_migrate import upgrade
-    from sqlalchemy import create_engine, text
+    """A throwaway app on the real directory data, made as the tests make theirs (tests/conftest.py): a
+    database (SQLite in `folder`, or the PostgreSQL database at `database_url`, emptied first) and a
+    search index in `folder`."""
+    from tests.conftest import make_app, migrate_and_load
 
-    from portal import create_app
-    from portal.seed.loader import load_seed_data
-
-    os.environ["PORTAL_ENV"] = "test"
-    os.environ["INSTANCE_DIR"] = str(folder)
     if database_url:
-        engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{folder / 'portal.db'}",
-        "SEARCH_INDEX_DIR": folder / "search_index",
-        "SEARCH_BACKEND": backend,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SEARCH_RATE_LIMIT": "100000 per minute",
-        "SEARCH_SYNC_SECONDS": 0.0,
-        "SERVER_NAME": "localhost",
-    })
-    with app.app_context():
-        upgrade()
-        load_seed_data(app.config["DIRECTORY_DATA_DIR"], app.extensions["vocabularies"])
+        os.environ["TEST_DATABASE_URL"] = database_url
+    app = make_app("postgresql" if database_url else "sqlite", folder, SEARCH_BACKEND=backend)
+    migrate_and_load(app)
     return app
 
 
