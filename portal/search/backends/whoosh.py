@@ -38,6 +38,7 @@ from portal.search.analysis import (
     stemming_analyzer,
 )
 from portal.search.backends.contract import TEXT_MATCH_LIMIT, TextMatch
+from portal.search.backends.whoosh_scoring import FieldLengths, score
 from portal.search.documents import ServiceDocument
 
 KEEP_GENERATIONS = 2
@@ -120,6 +121,7 @@ class WhooshIndex:
         self._segment_ids: dict[str, list[str | None]] = {}
         self._docnums: dict[str, int] = {}
         self._docnums_for: list[str | None] | None = None
+        self._lengths = FieldLengths()
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -271,6 +273,7 @@ class WhooshIndex:
                     self._searcher.close()
                 ix = whoosh_index.open_dir(self.current_link, indexname=INDEX_NAME)
                 self._searcher = ix.searcher()
+                self._lengths.keep_only(leaf for leaf, _ in self._searcher.leaf_searchers())
                 self._opened = target
                 self._generation += 1
                 self._matches.clear()
@@ -325,9 +328,11 @@ class WhooshIndex:
         query = self.build_query(words, need_slugs, searcher, budget, typed=len(query_words(text)))
         if query is None:
             return TextMatch()
-        results = searcher.search(query, limit=TEXT_MATCH_LIMIT, scored=True)
+        # Every match is found and scored at once (whoosh_scoring); the best TEXT_MATCH_LIMIT are kept.
+        docnums, values = score(searcher, query, self._lengths).best(TEXT_MATCH_LIMIT)
         ids = self._ids_by_docnum(searcher)
-        scores = {ids[docnum]: float(score) for docnum, score in results.items() if ids[docnum] is not None}
+        scores = {ids[docnum]: value for docnum, value in zip(docnums.tolist(), values.tolist())
+                  if ids[docnum] is not None}
         matched = TextMatch(scores=scores, suggestion=self.suggest(text, searcher, understood, TypoBudget()),
                             query=query, typo_words=tuple(budget.spent))
         with self._lock:
