@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy.orm import Session
 
@@ -68,6 +69,19 @@ class ServiceDocument:
     kind_words: frozenset[str] = frozenset()
     # The widest service area the listing covers (models.service.AREAS), or None.
     area: str | None = None
+
+    @cached_property
+    def facet_tokens(self) -> tuple[tuple[str, str], ...]:
+        """(facet, value) for every filter option this service counts under (search/engine.py)."""
+        tokens = [("need", slug) for slug in self.need_slugs] + [("level", slug) for slug in self.level_slugs]
+        tokens += [("day", day) for day in self.open_days] + [("language", code) for code in self.languages]
+        tokens += [("accessibility", feature) for feature in self.accessibility]
+        tokens += [("neighbourhood", hood) for hood in self.neighbourhoods]
+        if self.free is True:
+            tokens.append(("free", "1"))
+        if self.self_referral:
+            tokens.append(("self_referral", "1"))
+        return tuple(tokens)
 
     @property
     def beyond_tameside(self) -> bool:

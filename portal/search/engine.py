@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Protocol
 
 from portal.freshness.rules import STALE_SEARCH_WEIGHT, may_be_out_of_date
@@ -285,19 +287,19 @@ class SearchEngine:
 
     def _facets(self, masks: list[tuple[Result, int]], names: list[str], full: int,
                 params: SearchParams) -> dict[str, list[FacetValue]]:
+        # A facet counts what the other filters leave, so choosing one need still shows the rest: a
+        # facet without a filter of its own counts the matches; one with a filter, what the others leave.
+        matches = Counter(chain.from_iterable(result.document.facet_tokens for result, mask in masks if mask == full))
+        counted: dict[str, Counter[tuple[str, str]]] = {}
+        for bit, name in enumerate(names):
+            needed = full & ~(1 << bit)
+            counted[name] = Counter((name, value) for result, mask in masks if mask & needed == needed
+                                    for value in _facet_values(name, result.document))
         facets: dict[str, list[FacetValue]] = {}
         for name, options in self.facet_options().items():
-            # A facet counts what the other filters leave, so choosing one need still shows the rest.
-            own = 1 << names.index(name) if name in names else 0
-            needed = full & ~own
-            counts = dict.fromkeys(options, 0)
-            for result, mask in masks:
-                if mask & needed == needed:
-                    for value in _facet_values(name, result.document):
-                        if value in counts:
-                            counts[value] += 1
+            counts = counted.get(name, matches)
             selected = _selected(name, params)
-            facets[name] = [FacetValue(value, counts[value], value in selected) for value in options]
+            facets[name] = [FacetValue(value, counts[(name, value)], value in selected) for value in options]
         return facets
 
     def _stale_test(self) -> Callable[[ServiceDocument], bool]:
