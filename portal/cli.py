@@ -84,6 +84,39 @@ def generate_synthetic(count: int, seed: int, reindex: bool) -> None:
         click.echo("Search index not rebuilt: run `flask --app wsgi portal reindex`.")
 
 
+@portal_cli.command("draw-page-parts")
+@click.argument("service_ids", nargs=-1)
+@click.option("--locale", "locales", multiple=True, help="Only this language (repeatable; default: every one).")
+@click.option("--base-url", default=None, help="The site's address, for the QR codes (default: PUBLIC_BASE_URL).")
+def draw_page_parts(service_ids: tuple[str, ...], locales: tuple[str, ...], base_url: str | None) -> None:
+    """Draw each public service's map and QR code ahead of its first visit (or SERVICE_IDS' only)."""
+    import time
+
+    from sqlalchemy import select
+
+    from portal.directory.page_parts import draw_all
+    from portal.extensions import db
+    from portal.i18n import LANGUAGES
+    from portal.models import Service
+    from portal.models.service import public_services
+
+    unknown = sorted(set(locales) - set(LANGUAGES))
+    if unknown:
+        raise click.ClickException(f"No such language: {', '.join(unknown)} (one of {', '.join(LANGUAGES)}).")
+    started = time.perf_counter()
+    query = public_services()
+    if service_ids:
+        query = query.where(Service.id.in_(service_ids))
+    ids = list(db.session.execute(query.with_only_columns(Service.id)).scalars())
+    drawn = 0
+    with current_app.test_request_context(base_url=base_url or current_app.config.get("PUBLIC_BASE_URL")):
+        for start in range(0, len(ids), 200):
+            chunk = db.session.execute(select(Service).where(Service.id.in_(ids[start:start + 200]))).scalars()
+            drawn += draw_all(chunk, locales or LANGUAGES)
+            db.session.expunge_all()
+    click.echo(f"Drew {drawn} page parts for {len(ids)} services in {time.perf_counter() - started:.1f} s.")
+
+
 @portal_cli.command("geocode")
 @click.argument("address")
 def geocode(address: str) -> None:

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template
 
 from portal.access import public
 from portal.directory import services
-from portal.geo.page_maps import map_of_service
+from portal.directory.page_parts import page_parts
 from portal.safety.web import needs_quick_exit, safety_context
 from portal.templating import vocabularies
 
@@ -38,13 +38,15 @@ def service(service_id: str):  # type: ignore[no-untyped-def]
     if found is None:
         abort(404)
     vocab = vocabularies()
+    parts = page_parts(found)
     return render_template(
         "directory/service.html",
         service=found,
         needs=services.service_needs(found, vocab),
         levels=services.service_levels(found, vocab),
         opening_days=services.opening_days,
-        place_map=map_of_service(found),
+        place_map=parts.place_map,
+        page_qr=parts.qr,
         service_area_kind=services.service_area_kind,
         ways_to_reach=services.ways_to_reach,
         routes=services.reach_routes(found),

@@ -4,11 +4,9 @@ layer of geo (Flask: words translated, links made); the drawing is done by porta
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Protocol
 
 from flask import current_app, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.geo.maps import MapLabels, MapPoint, RenderedMap, place_map, results_map
@@ -63,21 +61,18 @@ def map_of_results(services: Iterable[Mapped]) -> RenderedMap:
     return results_map(points, current_app.extensions["ward_boundaries"], _neighbourhood_of_ward(), labels())
 
 
-def map_of_service(service: Service) -> RenderedMap | None:
-    """A small map of the service's first mapped place (none when its address is hidden)."""
+def service_point(service: Service) -> MapPoint | None:
+    """The place a service's page marks: its first place with a point whose address may be shown."""
     for link in service.service_at_locations:
         location = link.location
         if location.latitude is None or location.longitude is None or location.mask_exact_address:
             continue
-        point = MapPoint(service.id, location.name or service.name,
-                         url_for("directory.service", service_id=service.id), location.latitude,
-                         location.longitude, service.organization.name)
-        return _place_map(point, str(get_locale()))
+        return MapPoint(service.id, location.name or service.name,
+                        url_for("directory.service", service_id=service.id), location.latitude,
+                        location.longitude, service.organization.name)
     return None
 
 
-@lru_cache(maxsize=2048)
-def _place_map(point: MapPoint, locale: str) -> RenderedMap:
-    """Drawing a map costs a few milliseconds, so each place's map is kept (per language); any change
-    to the place makes a different MapPoint, and so a new map."""
+def draw_place_map(point: MapPoint) -> RenderedMap:
+    """A small map of one place, in this request's language (directory/page_parts.py keeps it)."""
     return place_map(point, current_app.extensions["ward_boundaries"], labels())

@@ -11,9 +11,7 @@ from markupsafe import Markup
 MAX_QR_TEXT = 1200  # a shortlist link of 12 ids is about 500 characters; refuse anything absurd
 
 
-# The same link always makes the same code: a service page's code is made once per process, not per visit.
-@lru_cache(maxsize=1024)
-def qr_svg(text: str, label: str) -> Markup:
+def draw_qr_svg(text: str, label: str) -> Markup:
     """`text` as a QR code in an <svg> with a text alternative. Empty markup for empty or oversized text."""
     if not text or len(text) > MAX_QR_TEXT:
         return Markup("")
@@ -25,3 +23,8 @@ def qr_svg(text: str, label: str) -> Markup:
     # segno writes no accessible name: add one (escaped) as role=img + aria-label.
     # segno's own SVG output, with the label escaped by Markup.format (bandit B704 checked)
     return Markup(svg.replace("<svg ", Markup('<svg role="img" aria-label="{}" ').format(label), 1))  # nosec B704
+
+
+# The same link always makes the same code: a shortlist's codes are made once per process, not per visit.
+# (A service page's own code is kept with the page's other parts: directory/page_parts.py.)
+qr_svg = lru_cache(maxsize=1024)(draw_qr_svg)

@@ -17,6 +17,7 @@ from portal.models.geography import GeocodeCache, Neighbourhood, Postcode, Ward
 from portal.models.listing import LISTING_VERSION_STATUSES, PROBLEM_KINDS, ListingVersion, ProblemReport
 from portal.models.location import Accessibility, Address, Location
 from portal.models.organisation import Organization
+from portal.models.page_part import ServicePagePart
 from portal.models.schedule import Schedule
 from portal.models.service import (
     PUBLIC_STATUSES,
@@ -61,6 +62,7 @@ __all__ = [
     "Phone",
     "Postcode",
     "Schedule",
+    "ServicePagePart",
     "Service",
     "ServiceArea",
     "ServiceAtLocation",

@@ -36,13 +36,14 @@ def shortlist_context() -> dict[str, object]:
 
 
 @blueprint.app_template_global()
-def take_away_links(service) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    """A service page's link and QR code to take away; on a kiosk, a QR code of its website too."""
+def take_away_links(service, page_qr=None) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """A service page's link and QR code to take away (`page_qr`: the code already drawn, as a service
+    page keeps it); on a kiosk, a QR code of its website too."""
     link = services.service_url(service.id)
     website = allowed_link(service.url) if on_kiosk() else None
     return {
         "link": link,
-        "qr": qr_svg(link, _("QR code: a link to this page")),
+        "qr": page_qr or qr_svg(link, _("QR code: a link to this page")),
         "website_qr": qr_svg(website, _("QR code: the service's website")) if website else None,
     }
 

@@ -1,0 +1,102 @@
+"""A service page's map and QR code are drawn once per version of the listing and language, kept in the
+database, and drawn again when the listing changes (directory/page_parts.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Location, Service, ServicePagePart
+from portal.models.service import public_services
+from tests.conftest import BACKENDS, make_app, migrate_and_load
+
+
+@pytest.fixture(scope="module", params=[BACKENDS[0]])
+def own_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app of its own: these tests change listings and count every kept part."""
+    database, search_backend = request.param
+    folder: Path = tmp_path_factory.mktemp("page-parts")
+    app = make_app(database, folder, SEARCH_BACKEND=search_backend)
+    migrate_and_load(app)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def mapped_service(app: Flask) -> Service:
+    """A public service with a place that is drawn on its map."""
+    query = public_services().join(Service.service_at_locations).join(Location).where(
+        Location.latitude.is_not(None), Location.mask_exact_address.is_(False)).order_by(Service.name).limit(1)
+    found = db.session.execute(query).scalars().first()
+    assert found is not None
+    return found
+
+
+def kept(service_id: str) -> list[ServicePagePart]:
+    db.session.expire_all()
+    return list(db.session.execute(select(ServicePagePart).where(ServicePagePart.service_id == service_id)
+                                   .order_by(ServicePagePart.locale)).scalars())
+
+
+def test_a_page_keeps_its_parts_and_draws_them_again_when_the_listing_changes(own_app: Flask) -> None:
+    client = own_app.test_client()
+    service = mapped_service(own_app)
+    first = client.get(f"/services/{service.id}")
+    assert first.status_code == 200
+    parts = kept(service.id)
+    assert [part.locale for part in parts] == ["en"]
+    part = parts[0]
+    assert part.map_id and part.map_id in first.get_data(as_text=True), "the page shows the kept map"
+    assert part.qr_svg.startswith("<svg") and 'aria-label="QR code: a link to this page"' in part.qr_svg
+    version = part.version
+
+    again = client.get(f"/services/{service.id}")
+    assert kept(service.id)[0].version == version and part.map_id in again.get_data(as_text=True)
+
+    # In Polish: the same listing's parts in that language, kept beside the English ones.
+    polish = own_app.test_client().get(f"/pl/services/{service.id}")  # (its own: the language is remembered)
+    assert polish.status_code == 200
+    assert [p.locale for p in kept(service.id)] == ["en", "pl"]
+
+    # The place's name changes: the map marks it under its new name at the very next visit.
+    location = next(link.location for link in service.service_at_locations
+                    if link.location.latitude is not None and not link.location.mask_exact_address)
+    location.name = "Renamed place {{ 7*7 }}"
+    db.session.commit()
+    changed = client.get(f"/services/{service.id}")
+    assert changed.status_code == 200
+    english = kept(service.id)[0]
+    assert english.version != version
+    assert "Renamed place {{ 7*7 }}" in (english.map_scripts or ""), "listing text stays as written"
+    assert english.map_id in changed.get_data(as_text=True)
+
+
+def test_every_part_is_drawn_ahead_of_the_first_visit(own_app: Flask) -> None:
+    runner = own_app.test_cli_runner()
+    result = runner.invoke(args=["portal", "draw-page-parts", "--locale", "en", "--locale", "ur",
+                                 "--base-url", "http://localhost"])
+    assert result.exit_code == 0, result.output
+    public = db.session.execute(select(func.count()).select_from(public_services().subquery())).scalar_one()
+    counted = db.session.execute(select(ServicePagePart.locale, func.count()).group_by(ServicePagePart.locale)).all()
+    assert dict(counted) == {"en": public, "ur": public} | ({"pl": 1} if "pl" in dict(counted) else {})
+    # A second run finds nothing to draw.
+    again = runner.invoke(args=["portal", "draw-page-parts", "--locale", "en", "--base-url", "http://localhost"])
+    assert again.exit_code == 0 and again.output.startswith("Drew 0 page parts"), again.output
+
+    # A page visited after that is answered with the kept parts: nothing is drawn (the kept row stays
+    # the same object in the database, with the same version).
+    service = mapped_service(own_app)
+    before = {(p.locale, p.version) for p in kept(service.id)}
+    assert own_app.test_client().get(f"/services/{service.id}").status_code == 200
+    assert {(p.locale, p.version) for p in kept(service.id)} == before
+
+
+def test_an_unknown_language_is_refused(own_app: Flask) -> None:
+    result = own_app.test_cli_runner().invoke(args=["portal", "draw-page-parts", "--locale", "xx"])
+    assert result.exit_code != 0 and "No such language: xx" in result.output
