@@ -70,9 +70,11 @@ translations: install
 translations-check: install
 	$(BIN)/python -m portal.i18n.catalogues check
 
+# Each service page's map and QR code are drawn ahead of the first visit (and kept: a second run draws nothing).
 db: install
 	$(FLASK) db upgrade
 	$(FLASK) portal load-data
+	$(FLASK) portal draw-page-parts --base-url http://127.0.0.1:$(PORT)
 
 seed: db
 

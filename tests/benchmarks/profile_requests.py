@@ -34,6 +34,7 @@ from tests.benchmarks.bench_search import (  # noqa: E402
     KEYWORD_NEEDS,
     SEED,
     build,
+    draw_page_parts,
     portal_env,
     synthetic_ids,
     tameside_postcodes,
@@ -47,7 +48,9 @@ TOP = 25
 def requests(folder: Path, rng: random.Random) -> dict[str, list[str]]:
     """Each kind of request, none asked twice."""
     postcodes = tameside_postcodes()
-    pages = [f"/services/{service_id}" for service_id in rng.sample(synthetic_ids(folder), REQUESTS)]
+    sampled = rng.sample(synthetic_ids(folder), REQUESTS)
+    draw_page_parts(portal_env(folder), sampled)
+    pages = [f"/services/{service_id}" for service_id in sampled]
     keyword = ["/search?" + urlencode({"q": f"{rng.choice(GENERAL_WORDS)} {rng.choice(GENERAL_WORDS)} {n}"})
                for n in range(REQUESTS)]
     filtered = []
@@ -55,7 +58,9 @@ def requests(folder: Path, rng: random.Random) -> dict[str, list[str]]:
         words, need = rng.choice(KEYWORD_NEEDS)
         query = {"q": words, "postcode": rng.choice(postcodes), "radius": 2, "age": 7, "need": need, "free": 1}
         filtered.append("/search?" + urlencode(query))
-    return {"service page": pages, "keyword search, never asked": keyword, "keyword + postcode + filters": filtered}
+    needs = [f"/needs/{need}" for _, need in KEYWORD_NEEDS]
+    return {"service page": pages, "keyword search, never asked": keyword, "keyword + postcode + filters": filtered,
+            "home page": ["/"] * REQUESTS, "need page": [needs[n % len(needs)] for n in range(REQUESTS)]}
 
 
 def main() -> None:
