@@ -31,6 +31,14 @@ def whole_number(text: Any, maximum: int, minimum: int = 0) -> int | None:
     return number if minimum <= number <= maximum else None
 
 
+MAX_PAGE_NUMBER = 10_000
+
+
+def page_number(text: Any) -> int:
+    """A page of a list (`?page=`): ASCII digits from 1 to MAX_PAGE_NUMBER, else the first page."""
+    return whole_number(text.strip() if isinstance(text, str) else text, MAX_PAGE_NUMBER, 1) or 1
+
+
 def has_control_characters(text: str, multiline: bool = False) -> bool:
     """True when `text` holds a character no one types: NUL, the other controls, a lone surrogate."""
     return bool(_CONTROL.search(text) or (not multiline and _LINE_CONTROL.search(text)))

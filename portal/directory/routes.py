@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 
 from portal.access import public
 from portal.directory import services
 from portal.directory.page_parts import page_parts
+from portal.inputs import page_number
 from portal.safety.web import needs_quick_exit, safety_context
 from portal.templating import vocabularies
 
@@ -26,9 +27,8 @@ def need(slug: str):  # type: ignore[no-untyped-def]
     if selected is None:
         abort(404)
     safety = {"quick_exit": needs_quick_exit(slug), **safety_context(needs=[slug])}
-    found = services.services_for_need(slug)
-    local, wider = services.by_reach(found)
-    return render_template("directory/need.html", need=selected, services=found, local=local, wider=wider, **safety)
+    listing = services.need_listing(slug, page_number(request.args.get("page")))
+    return render_template("directory/need.html", need=selected, listing=listing, **safety)
 
 
 @blueprint.get("/services/<service_id>")

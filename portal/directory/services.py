@@ -3,6 +3,7 @@ services are ever returned."""
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from collections.abc import Sequence
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY, Level, Need, Vocabularies
@@ -21,11 +22,12 @@ from portal.models import (
     Organization,
     Schedule,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     TaxonomyTerm,
 )
 from portal.models.schedule import WEEKDAYS
-from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL, public_services
+from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL, WIDER_AREAS, public_services
 from portal.search.pages import search_service
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -55,25 +57,46 @@ def get_public_service(service_id: str) -> Service | None:
     return db.session.execute(query).scalar_one_or_none()
 
 
-def services_with_term(taxonomy_name: str, code: str) -> Sequence[Service]:
+NEED_PAGE_SIZE = 20
+
+
+@dataclass
+class NeedListing:
+    """One page of a need's services: Tameside's own first, then the national and Greater Manchester
+    ones (by phone, text or online), each by name; and how many there are of each."""
+
+    local: list[Service]
+    wider: list[Service]
+    local_total: int
+    wider_total: int
+    page: int
+    pages: int
+
+    @property
+    def total(self) -> int:
+        return self.local_total + self.wider_total
+
+
+def need_listing(slug: str, page: int = 1) -> NeedListing:
+    """A page of the services for a need, in three queries and a few more for the page's 20 cards,
+    however many services the need has."""
     linked = (
         select(Attribute.link_id)
         .join(TaxonomyTerm, Attribute.taxonomy_term_id == TaxonomyTerm.id)
-        .where(and_(Attribute.link_entity == "service", TaxonomyTerm.taxonomy == taxonomy_name,
-                    TaxonomyTerm.code == code))
+        .where(and_(Attribute.link_entity == "service", TaxonomyTerm.taxonomy == NEEDS_TAXONOMY,
+                    TaxonomyTerm.code == slug))
     )
-    query = public_services().where(Service.id.in_(linked)).order_by(Service.name)
-    return db.session.execute(query).scalars().all()
-
-
-def services_for_need(slug: str) -> Sequence[Service]:
-    return services_with_term(NEEDS_TAXONOMY, slug)
-
-
-def by_reach(services: Sequence[Service]) -> tuple[list[Service], list[Service]]:
-    """Tameside's own services, then the national and Greater Manchester ones (by phone, text or online)."""
-    return ([service for service in services if not service.beyond_tameside],
-            [service for service in services if service.beyond_tameside])
+    wider = Service.service_areas.any(ServiceArea.name.in_(WIDER_AREAS))
+    listed = public_services().where(Service.id.in_(linked))
+    local_total = db.session.execute(select(func.count()).select_from(listed.where(~wider).subquery())).scalar_one()
+    wider_total = db.session.execute(select(func.count()).select_from(listed.where(wider).subquery())).scalar_one()
+    pages = max(1, math.ceil((local_total + wider_total) / NEED_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    query = listed.order_by(wider, Service.name, Service.id).offset((page - 1) * NEED_PAGE_SIZE).limit(NEED_PAGE_SIZE)
+    shown = list(db.session.execute(query).scalars())
+    return NeedListing([service for service in shown if not service.beyond_tameside],
+                       [service for service in shown if service.beyond_tameside],
+                       local_total, wider_total, page, pages)
 
 
 def get_organisation(organisation_id: str) -> Organization | None:
