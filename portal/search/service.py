@@ -139,11 +139,7 @@ class SearchService:
         if self.store.loaded and now - self._index_checked < self.sync_seconds:
             return
         with self._lock:
-            if not self.store.loaded:
-                with self._session() as session:
-                    self._watermark = self._newest_change(session)
-                    self.store.replace_all(load_documents(session))
-                self._checked = self._full_checked = time.monotonic()
+            self.load_documents()
             # Looking for the index opens its files: done as often as looking for changes, not per search.
             self._index_checked = now
             if not self.index.exists():
@@ -151,6 +147,15 @@ class SearchService:
                     self.resilient.rebuild_in_background()
                 else:
                     self.index.rebuild_if_missing(self.store.all())
+
+    def load_documents(self) -> None:
+        """This process's documents, from the database, unless they are loaded already."""
+        with self._lock:
+            if not self.store.loaded:
+                with self._session() as session:
+                    self._watermark = self._newest_change(session)
+                    self.store.replace_all(load_documents(session))
+                self._checked = self._full_checked = time.monotonic()
 
     @staticmethod
     def _newest_change(session: Session) -> dt.datetime | None:

@@ -1,0 +1,35 @@
+"""Work every gunicorn worker would otherwise repeat on its first requests, done once in gunicorn's master
+after it has created the app and before it forks the workers (gunicorn.conf.py: `preload_app`), so that
+the workers share the result, page for page, until one of them changes it:
+
+- every template compiled (Jinja compiles a template on its first use, in each process);
+- the search documents of every public service, loaded (the search index itself is opened by each
+  worker on its first search: an open file must not be shared across a fork).
+
+The database connections used here are the master's; each worker drops them (`post_fork`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from jinja2 import TemplateError
+
+logger = logging.getLogger("portal.workers")
+
+
+def prepare_for_workers(app: Flask) -> None:
+    compiled = 0
+    for name in app.jinja_env.list_templates(extensions=("html", "txt")):
+        try:
+            app.jinja_env.get_template(name)
+        except TemplateError as error:  # a template that cannot compile fails in the worker that uses it
+            logger.warning("template %s not compiled before the workers start: %s", name, error)
+            continue
+        compiled += 1
+    with app.app_context():
+        search = app.extensions["search"]
+        search.load_documents()
+        documents = len(search.store)
+    logger.info("before forking the workers: %d templates compiled, %d search documents loaded", compiled, documents)
