@@ -11,23 +11,19 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY, Level, Need, Vocabularies
 from portal.directory.reach import Route, listing_ids
 from portal.extensions import db
 from portal.models import (
-    Attribute,
     Organization,
     Schedule,
     Service,
-    ServiceArea,
     ServiceAtLocation,
-    TaxonomyTerm,
 )
 from portal.models.schedule import WEEKDAYS
-from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL, WIDER_AREAS, public_services
+from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL, public_services
 from portal.search.pages import search_service
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -78,25 +74,20 @@ class NeedListing:
 
 
 def need_listing(slug: str, page: int = 1) -> NeedListing:
-    """A page of the services for a need, in three queries and a few more for the page's 20 cards,
-    however many services the need has."""
-    linked = (
-        select(Attribute.link_id)
-        .join(TaxonomyTerm, Attribute.taxonomy_term_id == TaxonomyTerm.id)
-        .where(and_(Attribute.link_entity == "service", TaxonomyTerm.taxonomy == NEEDS_TAXONOMY,
-                    TaxonomyTerm.code == slug))
-    )
-    wider = Service.service_areas.any(ServiceArea.name.in_(WIDER_AREAS))
-    listed = public_services().where(Service.id.in_(linked))
-    local_total = db.session.execute(select(func.count()).select_from(listed.where(~wider).subquery())).scalar_one()
-    wider_total = db.session.execute(select(func.count()).select_from(listed.where(wider).subquery())).scalar_one()
-    pages = max(1, math.ceil((local_total + wider_total) / NEED_PAGE_SIZE))
+    """A page of the services for a need: which ones, from the search service's documents (kept in step
+    with the database); the page's twenty, from the database."""
+    local_ids, wider_ids = search_service().services_by_need().get(slug, ([], []))
+    ordered = local_ids + wider_ids
+    pages = max(1, math.ceil(len(ordered) / NEED_PAGE_SIZE))
     page = min(max(page, 1), pages)
-    query = listed.order_by(wider, Service.name, Service.id).offset((page - 1) * NEED_PAGE_SIZE).limit(NEED_PAGE_SIZE)
-    shown = list(db.session.execute(query).scalars())
-    return NeedListing([service for service in shown if not service.beyond_tameside],
-                       [service for service in shown if service.beyond_tameside],
-                       local_total, wider_total, page, pages)
+    wanted = ordered[(page - 1) * NEED_PAGE_SIZE:page * NEED_PAGE_SIZE]
+    found = {service.id: service for service in db.session.execute(
+        public_services().where(Service.id.in_(wanted))).scalars()} if wanted else {}
+    shown = [found[service_id] for service_id in wanted if service_id in found]
+    wider = set(wider_ids)
+    return NeedListing([service for service in shown if service.id not in wider],
+                       [service for service in shown if service.id in wider],
+                       len(local_ids), len(wider_ids), page, pages)
 
 
 def get_organisation(organisation_id: str) -> Organization | None:

@@ -91,6 +91,7 @@ class SearchService:
         self._full_checked = 0.0
         self._index_checked = 0.0
         self._need_counts: tuple[tuple[int, dt.date], dict[str, int]] | None = None
+        self._by_need: tuple[tuple[int, dt.date], dict[str, tuple[list[str], list[str]]]] | None = None
         self._outcomes: OrderedDict[tuple[object, ...], SearchOutcome] = OrderedDict()
         self._lock = threading.RLock()
         self._unwritten: set[str] = set()  # services whose index write failed, written again at each sync
@@ -244,6 +245,20 @@ class SearchService:
         return RebuildReport(count, time.perf_counter() - started)
 
     # -- searching ------------------------------------------------------------------------------
+
+    def services_by_need(self) -> dict[str, tuple[list[str], list[str]]]:
+        """For each need, its services' ids: Tameside's own, then the national and Greater Manchester ones,
+        each by name. Worked out from this process's documents once per change (for the need pages)."""
+        version = self.current_version()
+        with self._lock:
+            if self._by_need is None or self._by_need[0] != version:
+                grouped: dict[str, tuple[list[str], list[str]]] = {}
+                for document in sorted(self.store.all(), key=lambda d: (d.name, d.id)):
+                    for slug in dict.fromkeys(document.need_slugs):
+                        local, wider = grouped.setdefault(slug, ([], []))
+                        (wider if document.beyond_tameside else local).append(document.id)
+                self._by_need = (version, grouped)
+            return self._by_need[1]
 
     def need_counts(self) -> dict[str, int]:
         """How many public services each need has: counted from this process's documents, once per change."""

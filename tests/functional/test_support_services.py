@@ -83,8 +83,14 @@ def test_old_opening_times_are_not_shown_as_times(client: FlaskClient) -> None:
 
 def test_childline_is_listed_under_its_second_needs(client: FlaskClient) -> None:
     for slug in ("emotional-wellbeing-and-mental-health", "youth-crime-and-exploitation"):
-        names = [card.get_text(" ", strip=True) for card in fetch_page(client, f"/needs/{slug}").select(
-            "main .portal-card-list > li")]
+        names: list[str] = []
+        number = 1
+        while True:  # every page of the need's services (twenty to a page, the national ones last)
+            page = fetch_page(client, f"/needs/{slug}?page={number}")
+            names += [card.get_text(" ", strip=True) for card in page.select("main .portal-card-list > li")]
+            if not page.select_one(".govuk-pagination__next"):
+                break
+            number += 1
         assert any("Childline" in name for name in names), slug
 
 
