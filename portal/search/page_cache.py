@@ -24,7 +24,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-PAGES = 512
+# Rendered results pages kept per process (about 70 KB each with their compressed copy).
+PAGES = 128
 SECONDS = 300.0
 
 

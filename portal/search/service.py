@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +30,6 @@ from portal.search.synonyms import Synonyms
 
 logger = logging.getLogger("portal.search")
 FULL_CHECK_SECONDS = 60.0
-# Recent searches kept per process; any change to any service makes every entry stale.
-OUTCOME_CACHE_SIZE = 256
 # A missing Whoosh index is built before the first search answers when the directory is this small
 # (a second or two); a larger one is built in the background while the database answers searches.
 SYNC_REBUILD_LIMIT = 2000
@@ -92,7 +90,6 @@ class SearchService:
         self._index_checked = 0.0
         self._need_counts: tuple[tuple[int, dt.date], dict[str, int]] | None = None
         self._by_need: tuple[tuple[int, dt.date], dict[str, tuple[list[str], list[str]]]] | None = None
-        self._outcomes: OrderedDict[tuple[object, ...], SearchOutcome] = OrderedDict()
         self._lock = threading.RLock()
         self._unwritten: set[str] = set()  # services whose index write failed, written again at each sync
         self.sync_rebuild_limit = SYNC_REBUILD_LIMIT
@@ -277,24 +274,7 @@ class SearchService:
         return self.store.version, self.engine.today()
 
     def search(self, params: SearchParams, centre: Point | None = None) -> SearchOutcome:
-        """Run a search; the same search against unchanged documents is answered from memory."""
+        """Run a search, against the documents as they are now."""
         self.ensure_ready()
         self.catch_up()
-        key = (
-            self.store.version, params.q.lower(), params.radius, tuple(params.ages), tuple(params.needs),
-            tuple(params.levels), params.free, params.day, params.language, params.accessibility, params.neighbourhood,
-            params.self_referral, params.sort, params.page,
-            (round(centre.latitude, 5), round(centre.longitude, 5)) if centre else None,
-            self.engine.today(),  # which services may be out of date changes with the date
-        )
-        with self._lock:
-            cached = self._outcomes.get(key)
-            if cached is not None:
-                self._outcomes.move_to_end(key)
-                return cached
-        outcome = self.engine.search(params, centre)
-        with self._lock:
-            self._outcomes[key] = outcome
-            while len(self._outcomes) > OUTCOME_CACHE_SIZE:
-                self._outcomes.popitem(last=False)
-        return outcome
+        return self.engine.search(params, centre)

@@ -42,8 +42,11 @@ from portal.search.backends.whoosh_scoring import FieldLengths, score
 from portal.search.documents import ServiceDocument
 
 KEEP_GENERATIONS = 2
-MATCH_CACHE_SIZE = 512
-SNIPPET_CACHE_SIZE = 20_000
+# The text matches of this many recent searches (each up to TEXT_MATCH_LIMIT scores) and snippets are
+# kept per process: the same words with another postcode or filters then cost no scoring. Bounded so
+# that a worker stays small (512 matches held 50 MB).
+MATCH_CACHE_SIZE = 64
+SNIPPET_CACHE_SIZE = 2_000
 # A snippet: up to two passages of the description around the words matched, 220 characters at most.
 SNIPPET_FRAGMENTER = ContextFragmenter(maxchars=220, surround=60)
 INDEX_NAME = "services"
@@ -56,10 +59,6 @@ BUILDER_FILE = "building.pid"
 REBUILD_POOL_MB = 512
 # A rebuild indexes in this many processes (Whoosh's multiprocessing writer): twice as fast on two cores.
 REBUILD_PROCS = min(2, os.cpu_count() or 1)
-# Each segment stays as its separate files: Whoosh reads a compound file's parts into memory, a copy
-# in every process (18 MB at 10,000 services), where separate files are read as needed, through the
-# page cache every process shares.
-COMPOUND_SEGMENTS = False
 
 
 def make_schema() -> Schema:
@@ -180,7 +179,7 @@ class WhooshIndex:
         built = whoosh_index.create_in(target, make_schema(), indexname=INDEX_NAME)
         count = 0
         writer = built.writer(limitmb=REBUILD_POOL_MB // REBUILD_PROCS, procs=REBUILD_PROCS,
-                              multisegment=REBUILD_PROCS > 1, compound=COMPOUND_SEGMENTS)
+                              multisegment=REBUILD_PROCS > 1)
         try:
             for document in documents:
                 writer.add_document(**self._document_fields(document))
@@ -234,7 +233,7 @@ class WhooshIndex:
             if not self.exists():
                 return  # nothing to update yet: the next rebuild will include these
             ix = whoosh_index.open_dir(self.current_link, indexname=INDEX_NAME)
-            writer: IndexWriter = ix.writer(timeout=30.0, compound=COMPOUND_SEGMENTS)
+            writer: IndexWriter = ix.writer(timeout=30.0)
             try:
                 for service_id in removed:
                     writer.delete_by_term("id", service_id)
