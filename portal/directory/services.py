@@ -24,6 +24,7 @@ from portal.models import (
 )
 from portal.models.schedule import WEEKDAYS
 from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL, public_services
+from portal.search.engine import Result
 from portal.search.pages import search_service
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -59,10 +60,11 @@ NEED_PAGE_SIZE = 20
 @dataclass
 class NeedListing:
     """One page of a need's services: Tameside's own first, then the national and Greater Manchester
-    ones (by phone, text or online), each by name; and how many there are of each."""
+    ones (by phone, text or online), each by name; and how many there are of each. Each is a search
+    result with no words or place (its card is the one search results show)."""
 
-    local: list[Service]
-    wider: list[Service]
+    local: list[Result]
+    wider: list[Result]
     local_total: int
     wider_total: int
     page: int
@@ -74,19 +76,16 @@ class NeedListing:
 
 
 def need_listing(slug: str, page: int = 1) -> NeedListing:
-    """A page of the services for a need: which ones, from the search service's documents (kept in step
-    with the database); the page's twenty, from the database."""
-    local_ids, wider_ids = search_service().services_by_need().get(slug, ([], []))
-    ordered = local_ids + wider_ids
-    pages = max(1, math.ceil(len(ordered) / NEED_PAGE_SIZE))
+    """A page of the services for a need, from the search service's documents (kept in step with the
+    database): no query, however many services the need has."""
+    search = search_service()
+    local_ids, wider_ids = search.services_by_need().get(slug, ([], []))
+    pages = max(1, math.ceil((len(local_ids) + len(wider_ids)) / NEED_PAGE_SIZE))
     page = min(max(page, 1), pages)
-    wanted = ordered[(page - 1) * NEED_PAGE_SIZE:page * NEED_PAGE_SIZE]
-    found = {service.id: service for service in db.session.execute(
-        public_services().where(Service.id.in_(wanted))).scalars()} if wanted else {}
-    shown = [found[service_id] for service_id in wanted if service_id in found]
-    wider = set(wider_ids)
-    return NeedListing([service for service in shown if service.id not in wider],
-                       [service for service in shown if service.id in wider],
+    wanted = (local_ids + wider_ids)[(page - 1) * NEED_PAGE_SIZE:page * NEED_PAGE_SIZE]
+    shown = [Result(document) for document in search.documents(wanted)]
+    return NeedListing([result for result in shown if not result.document.beyond_tameside],
+                       [result for result in shown if result.document.beyond_tameside],
                        len(local_ids), len(wider_ids), page, pages)
 
 

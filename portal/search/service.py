@@ -257,6 +257,11 @@ class SearchService:
                 self._by_need = (version, grouped)
             return self._by_need[1]
 
+    def documents(self, service_ids: Iterable[str]) -> list[ServiceDocument]:
+        """These services' search documents, in this order (those no longer public left out)."""
+        found = (self.store.get(service_id) for service_id in service_ids)
+        return [document for document in found if document is not None]
+
     def need_counts(self) -> dict[str, int]:
         """How many public services each need has: counted from this process's documents, once per change."""
         version = self.current_version()
