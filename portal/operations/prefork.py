@@ -4,13 +4,15 @@ the workers share the result, page for page, until one of them changes it:
 
 - every template compiled (Jinja compiles a template on its first use, in each process);
 - the search documents of every public service, loaded (the search index itself is opened by each
-  worker on its first search: an open file must not be shared across a fork).
+  worker on its first search: an open file must not be shared across a fork);
+- everything then in memory frozen out of the garbage collector's reach (`gc.freeze`).
 
 The database connections used here are the master's; each worker drops them (`post_fork`).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from flask import Flask
@@ -32,4 +34,8 @@ def prepare_for_workers(app: Flask) -> None:
         search = app.extensions["search"]
         search.load_documents()
         documents = len(search.store)
+    # What is in memory now is kept out of the garbage collector's passes, which would otherwise write
+    # to every object's header in each worker and so copy every shared page (Python's gc.freeze).
+    gc.collect()
+    gc.freeze()
     logger.info("before forking the workers: %d templates compiled, %d search documents loaded", compiled, documents)

@@ -5,6 +5,7 @@ tested there end to end.)"""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from portal.extensions import db
@@ -22,6 +23,8 @@ def test_the_master_compiles_the_templates_and_loads_the_documents(tmp_path: Pat
     compiled = {key[1] for key in app.jinja_env.cache.keys()} if app.jinja_env.cache is not None else set()
     for name in ("base.html", "directory/service.html", "search/results.html", "pages/home.html"):
         assert name in compiled, name
+    assert gc.get_freeze_count() > 0, "what the workers share is kept out of the collector's passes"
+    gc.unfreeze()
     # A worker's first search then finds the documents there and needs no load of its own.
     with app.test_request_context():
         assert search.need_counts()
