@@ -344,6 +344,9 @@ def build() -> tuple[dict[str, str], list[str]]:
     flask(env, "portal", "load-data", "--reference-only")
     output, seconds = flask(env, "portal", "generate-synthetic", "--count", str(COUNT), "--seed", str(SEED))
     print(f"  {output.strip().splitlines()[0]} ({seconds:.0f} s with the index)", flush=True)
+    # Every service page's map and QR code, drawn ahead of the first visit as `make db` draws them.
+    output, seconds = flask(env, "portal", "draw-page-parts", "--locale", "en", "--base-url", "http://127.0.0.1")
+    print(f"  {output.strip()}", flush=True)
     return env, synthetic_ids(FOLDER)
 
 
