@@ -3,11 +3,13 @@ after it has created the app and before it forks the workers (gunicorn.conf.py: 
 the workers share the result, page for page, until one of them changes it:
 
 - every template compiled (Jinja compiles a template on its first use, in each process);
-- the search documents of every public service, loaded (the search index itself is opened by each
-  worker on its first search: an open file must not be shared across a fork);
+- the search documents of every public service, loaded; and the Whoosh index's searcher opened, with
+  each document's service id and field lengths read (Whoosh reads a compound segment into memory
+  whole, so the workers share that memory and no file position);
 - everything then in memory frozen out of the garbage collector's reach (`gc.freeze`).
 
-The database connections used here are the master's; each worker drops them (`post_fork`).
+The database connections used here are the master's; each worker drops them (`post_fork`). A worker
+opens a searcher of its own when the index changes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 
 from flask import Flask
 from jinja2 import TemplateError
+from sqlalchemy.exc import SQLAlchemyError
 
 logger = logging.getLogger("portal.workers")
 
@@ -30,10 +33,18 @@ def prepare_for_workers(app: Flask) -> None:
             logger.warning("template %s not compiled before the workers start: %s", name, error)
             continue
         compiled += 1
+    documents = 0
     with app.app_context():
         search = app.extensions["search"]
-        search.load_documents()
-        documents = len(search.store)
+        try:
+            search.load_documents()
+            documents = len(search.store)
+            if search.index.exists():  # (a missing index is built by the workers, as on any first search)
+                search.index.warm()
+        except (SQLAlchemyError, OSError) as error:
+            # A database not reachable or not migrated yet: each worker loads for itself when it can,
+            # answering "service unavailable" until then, as without this step.
+            logger.warning("search documents not loaded before the workers start: %s", type(error).__name__)
     # What is in memory now is kept out of the garbage collector's passes, which would otherwise write
     # to every object's header in each worker and so copy every shared page (Python's gc.freeze).
     gc.collect()

@@ -30,3 +30,14 @@ def test_the_master_compiles_the_templates_and_loads_the_documents(tmp_path: Pat
         assert search.need_counts()
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_database_not_migrated_yet_is_left_to_the_workers(tmp_path: Path) -> None:
+    app = make_app("sqlite", tmp_path)  # no tables
+    prepare_for_workers(app)
+    gc.unfreeze()
+    assert not app.extensions["search"].store.loaded
+    response = app.test_client().get("/search?q=food")
+    assert response.status_code == 503, "a worker answers as it did without the master's step"
+    with app.app_context():
+        db.engine.dispose()

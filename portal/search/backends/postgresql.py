@@ -358,5 +358,8 @@ class PostgresIndex:
             rows = connection.execute(_HIGHLIGHTS, {"terms": terms, "ids": list(ids), "options": HEADLINE_OPTIONS})
             return {row.service_id: mark(row.snippet) for row in rows if "\x01" in row.snippet}
 
+    def warm(self) -> None:
+        """Nothing to read ahead: the index is in the database, and each worker has its own connections."""
+
     def close(self) -> None:
         """Nothing is held between calls: the connections belong to the app's engine."""

@@ -283,6 +283,19 @@ class WhooshIndex:
                 self._snippets.clear()
             return self._searcher
 
+    def warm(self) -> None:
+        """Open the searcher and read what every search needs from it (each document's service id and
+        field lengths): in gunicorn's master before it forks the workers (operations/prefork.py), so
+        that they share it. A compound segment is read into memory whole, so no worker reads through a
+        file position another process moves."""
+        searcher = self.searcher()
+        if searcher is None:
+            return
+        self._ids_by_docnum(searcher)
+        for leaf, _ in searcher.leaf_searchers():
+            for field_name in (*BOOSTS, "spelling"):
+                self._lengths.of(leaf, field_name)
+
     def build_query(self, words: list[str], need_slugs: list[str], searcher: Searcher,
                     budget: TypoBudget | None = None, typed: int | None = None) -> Query | None:
         """Each word as its stem in every text field; a word that is neither in the directory nor an
