@@ -8,7 +8,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -236,8 +236,16 @@ class SearchService:
                 # The newest change the rebuild includes: catch_up below then applies only what is
                 # newer, instead of (in a process that had not searched yet) every service again.
                 self._watermark = self._newest_change(session)
-                documents = list(load_documents(session))
-            count = self.index.rebuild(documents)
+                documents: list[ServiceDocument] = []
+
+                def loading() -> Iterator[ServiceDocument]:
+                    # Read as the index takes them: the index's processes analyse one batch while
+                    # the next is read from the database.
+                    for document in load_documents(session):
+                        documents.append(document)
+                        yield document
+
+                count = self.index.rebuild(loading())
             self.store.replace_all(documents)
         # Anything committed while the new index was being built is applied to it now.
         self.catch_up(force=True)

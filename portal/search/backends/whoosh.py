@@ -61,6 +61,31 @@ REBUILD_POOL_MB = 512
 REBUILD_PROCS = min(2, os.cpu_count() or 1)
 
 
+class RepeatedText(TEXT):  # type: ignore[misc]
+    """A TEXT field whose values repeat word for word from one service to the next: the words of a
+    service's needs (about a hundred, the same for every service with the same needs). Each distinct
+    value is analysed once per process and its terms reused, which spares most of a rebuild's analysis."""
+
+    KEEP = 2048  # distinct values kept (a few hundred combinations of needs in practice)
+
+    def index(self, value: object, **kwargs: object) -> list[tuple[bytes, int, float, bytes]]:
+        if kwargs or not isinstance(value, str):
+            return list(super().index(value, **kwargs))
+        analysed: dict[str, list[tuple[bytes, int, float, bytes]]] = self.__dict__.setdefault("_analysed", {})
+        terms = analysed.get(value)
+        if terms is None:
+            terms = list(super().index(value))
+            if len(analysed) >= self.KEEP:
+                analysed.clear()
+            analysed[value] = terms
+        return terms
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_analysed", None)  # (the schema is pickled into the rebuild's processes)
+        return state
+
+
 def make_schema() -> Schema:
     # Word positions are stored where two words typed together count as a phrase (PHRASE_FIELDS:
     # "food bank", "young carers"); elsewhere every query is made of single terms, so they are not.
@@ -69,7 +94,7 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True),
         name=TEXT(analyzer=stemmed, stored=True, phrase=True),
         organisation=TEXT(analyzer=stemmed, phrase=False),
-        needs=TEXT(analyzer=stemmed, phrase=False),
+        needs=RepeatedText(analyzer=stemmed, phrase=False),
         description=TEXT(analyzer=stemmed, stored=True, phrase=True),
         need_slugs=KEYWORD(commas=True),
         spelling=TEXT(analyzer=plain_analyzer(), spelling=True, phrase=False),
