@@ -41,6 +41,7 @@ def prepare_for_workers(app: Flask) -> None:
             documents = len(search.store)
             if search.index.exists():  # (a missing index is built by the workers, as on any first search)
                 search.index.warm()
+                search.warm()
         except (SQLAlchemyError, OSError) as error:
             # A database not reachable or not migrated yet: each worker loads for itself when it can,
             # answering "service unavailable" until then, as without this step.

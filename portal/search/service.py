@@ -267,6 +267,14 @@ class SearchService:
                 self._by_need = (version, grouped)
             return self._by_need[1]
 
+    def warm(self) -> None:
+        """Work out now what the first searches and pages would (each document's filter options, the
+        need pages' lists and counts), for gunicorn's master to share with the workers it forks."""
+        for document in self.store.all():
+            document.facet_tokens  # noqa: B018  # computed once and kept on the document
+        self.services_by_need()
+        self.need_counts()
+
     def documents(self, service_ids: Iterable[str]) -> list[ServiceDocument]:
         """These services' search documents, in this order (those no longer public left out)."""
         found = (self.store.get(service_id) for service_id in service_ids)

@@ -12,6 +12,7 @@ from whoosh.searching import Searcher
 
 from portal.search.analysis import query_words
 from portal.search.backends.whoosh import WhooshIndex
+from portal.search.backends import whoosh_scoring
 from portal.search.backends.whoosh_scoring import FieldLengths, score
 from tests.unit.test_search_index import NEED_WORDS, document
 
@@ -55,7 +56,9 @@ def index(tmp_path: Path) -> WhooshIndex:
 
 @pytest.mark.parametrize("text", ["food bank", "walrus", "young carers money", "parent support group stay play",
                                   "counceling", "midwiffe food", "parentt", "xylophone", "bank"])
-def test_every_match_gets_whooshs_own_score(index: WhooshIndex, text: str) -> None:
+def test_every_match_gets_whooshs_own_score(index: WhooshIndex, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every document holding a phrase's words is looked at here (in use, only the best PHRASE_CANDIDATES).
+    monkeypatch.setattr(whoosh_scoring, "PHRASE_CANDIDATES", 10_000)
     searcher = index.searcher()
     assert searcher is not None and len(searcher.leaf_searchers()) > 1, "the index has several segments"
     words = query_words(text)
@@ -83,3 +86,21 @@ def test_the_best_are_kept_without_sorting_them_all(index: WhooshIndex) -> None:
     docnums, values = scored.best(10)
     assert len(docnums) == 10
     assert sorted(values.tolist(), reverse=True) == sorted(scored.scores.tolist(), reverse=True)[:10]
+
+
+def test_a_phrase_is_looked_for_in_the_best_matches_only(index: WhooshIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two common words: the phrase bonus goes to the best PHRASE_CANDIDATES of the documents holding
+    both, so the best matches are scored as Whoosh scores them, and the cost stays bounded."""
+    monkeypatch.setattr(whoosh_scoring, "PHRASE_CANDIDATES", 5)
+    searcher = index.searcher()
+    assert searcher is not None
+    query = index.build_query(["food", "bank"], [], searcher)
+    assert query is not None
+    scored = score(searcher, query, FieldLengths())
+    mine = dict(zip(scored.docnums.tolist(), scored.scores.tolist()))
+    theirs = whoosh_scores(searcher, query)
+    best = sorted(theirs, key=lambda docnum: -(theirs[docnum] or 0))[:5]
+    for docnum in best:
+        assert mine[docnum] == pytest.approx(theirs[docnum], rel=1e-5), docnum
+    assert sum(1 for docnum in theirs if mine[docnum] != pytest.approx(theirs[docnum], rel=1e-5)) > 0, \
+        "further down, documents holding both words were not looked at for the phrase"

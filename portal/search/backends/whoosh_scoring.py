@@ -11,8 +11,9 @@ terms run out of documents, so the same document scores differently depending on
 the index, while here it is counted once for the whole query (per segment, as Whoosh does).
 
 The query is the Or of Term, Phrase and fuzzy (`FuzzyTerm`) clauses that `WhooshIndex.build_query`
-makes. A phrase clause is matched by Whoosh itself (it needs word positions), on the documents
-holding both words only. A fuzzy clause stands for the terms of the words it reaches, as in Whoosh.
+makes. A phrase clause is matched from the words' positions, in the documents holding every word
+(where those are many, the best PHRASE_CANDIDATES of them), and scored as Whoosh scores a phrase. A
+fuzzy clause stands for the terms of the words it reaches, as in Whoosh.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ from whoosh.searching import Searcher
 # Whoosh's BM25F defaults (whoosh.scoring.BM25F), which the index has always been searched with.
 BM25_B = 0.75
 BM25_K1 = 1.2
+
+# Documents whose word positions are checked for one phrase, at most (see _Tally.phrase): well beyond
+# the twenty a page shows.
+PHRASE_CANDIDATES = 50
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -126,9 +131,18 @@ class _Tally:
         self.searcher = searcher
         self.lengths = lengths
         self.leaves = searcher.leaf_searchers()
+        self._read: dict[tuple[int, str, bytes], tuple[Ints, NDArray[np.float32]]] = {}
         self.total = np.zeros(size, dtype=np.float64)
         self.matched = np.zeros(size, dtype=np.int32)
         self.terms = np.zeros(size, dtype=np.int32)
+
+    def postings(self, leaf: Searcher, field: str, text: bytes) -> tuple[Ints, NDArray[np.float32]]:
+        """A term's postings in one segment, read once for the whole query (a phrase's words again)."""
+        key = (id(leaf), field, text)
+        found = self._read.get(key)
+        if found is None:
+            found = self._read[key] = _postings(leaf, field, text)
+        return found
 
     def term(self, field: str, text: bytes, boost: float) -> None:
         """BM25F, as Whoosh's BM25FScorer (or the plain weight, for a field without lengths)."""
@@ -136,7 +150,7 @@ class _Tally:
         idf = self.searcher.idf(field, text) if scorable else 0.0
         average = (self.searcher.avg_field_length(field) or 1) if scorable else 1.0
         for leaf, offset in self.leaves:
-            ids, weights = _postings(leaf, field, text)
+            ids, weights = self.postings(leaf, field, text)
             if not len(ids):
                 continue
             self.terms[offset:offset + leaf.doc_count_all()] += 1
@@ -157,22 +171,57 @@ class _Tally:
             if word:
                 self.term(field, schema[field].to_bytes(word) if isinstance(word, str) else word, clause.boost)
 
+    def bm25(self, leaf: Searcher, field: str, text: bytes, docnums: Ints) -> Floats:
+        """BM25F of a term in `docnums` (of one segment, each holding the term), as Whoosh's BM25FScorer."""
+        ids, weights = self.postings(leaf, field, text)
+        found = weights[np.searchsorted(ids, docnums)]
+        if not self.searcher.schema[field].scorable:
+            return found.astype(np.float64)
+        idf = self.searcher.idf(field, text)
+        average = self.searcher.avg_field_length(field) or 1
+        lengths = self.lengths.of(leaf, field)[docnums]
+        return idf * (found * (BM25_K1 + 1)) / (found + BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / average))
+
     def phrase(self, clause: Phrase) -> None:
-        """Matched by Whoosh (it needs word positions): it walks only the documents holding every word."""
+        """The words next to each other, in order (Whoosh's Phrase with its slop of 1), in the documents
+        holding every word; scored as Whoosh scores it: the words' own scores, times the boost. Where
+        more than PHRASE_CANDIDATES documents hold every word (two common words), only the best of
+        them so far are looked at: reading word positions costs Python time per document, and a
+        phrase lifts a good match, not one far down the list."""
         field = clause.fieldname
         words = [self.searcher.schema[field].to_bytes(word) for word in clause.words]
-        context = self.searcher.context()
+        if clause.slop != 1:
+            raise TypeError("term-at-a-time scoring matches phrases of adjacent words only")
         for leaf, offset in self.leaves:
             reader = leaf.reader()
             if not all((field, word) in reader for word in words):
                 continue
             self.terms[offset:offset + leaf.doc_count_all()] += len(words)
-            matcher = clause.matcher(leaf, context)
-            while matcher.is_active():
-                docnum = matcher.id() + offset
-                self.total[docnum] += matcher.score()
-                self.matched[docnum] += len(words)
-                matcher.next()
+            holding = self.postings(leaf, field, words[0])[0]
+            for word in words[1:]:
+                holding = np.intersect1d(holding, self.postings(leaf, field, word)[0], assume_unique=True)
+            if not len(holding):
+                continue
+            if len(holding) > PHRASE_CANDIDATES:
+                best = np.argpartition(-self.total[holding + offset], PHRASE_CANDIDATES - 1)[:PHRASE_CANDIDATES]
+                holding = np.sort(holding[best])
+            matchers = [reader.postings(field, word) for word in words]
+            adjacent = np.zeros(len(holding), dtype=bool)
+            for index, docnum in enumerate(holding.tolist()):
+                starts: set[int] | None = None
+                for place, matcher in enumerate(matchers):
+                    matcher.skip_to(docnum)
+                    shifted = {position - place for position in matcher.value_as("positions")}
+                    starts = shifted if starts is None else starts & shifted
+                    if not starts:
+                        break
+                adjacent[index] = bool(starts)
+            found = holding[adjacent]
+            if not len(found):
+                continue
+            values = sum(self.bm25(leaf, field, word, found) for word in words)
+            self.total[found + offset] += values * clause.boost
+            self.matched[found + offset] += len(words)
 
     def result(self, scale: float | None) -> Scored:
         docnums = np.flatnonzero(self.matched)
