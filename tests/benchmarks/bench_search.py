@@ -253,7 +253,9 @@ def gunicorn(name: str, target: str, env: dict[str, str], folder: Path, ready_pa
         process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=output, stderr=subprocess.STDOUT)
     server = Server(name, port, process, log)
     try:
-        deadline = time.monotonic() + 60
+        # The master loads every service's search document before forking its workers (a minute at
+        # 100,000 services): wait as long as a worker may take.
+        deadline = time.monotonic() + GUNICORN_TIMEOUT
         while True:
             if process.poll() is not None:
                 sys.exit(f"{name} did not start: see {log}")
@@ -263,7 +265,7 @@ def gunicorn(name: str, target: str, env: dict[str, str], folder: Path, ready_pa
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                sys.exit(f"{name} did not answer within 60 s: see {log}")
+                sys.exit(f"{name} did not answer within {GUNICORN_TIMEOUT} s: see {log}")
             time.sleep(0.2)
         yield server
     finally:
