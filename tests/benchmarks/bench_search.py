@@ -461,12 +461,13 @@ def build(count: int) -> tuple[Path, dict[str, str], float, float, float]:
     return folder, env, generate_seconds, reindex_seconds, wall
 
 
-def draw_page_parts(env: dict[str, str], service_ids: list[str]) -> None:
+def draw_page_parts(env: dict[str, str], service_ids: list[str], base_url: str = "http://127.0.0.1") -> None:
     """The sampled service pages' maps and QR codes, drawn ahead of their first visit as `make db` draws
-    every service's (drawing all 10,000 would add minutes to each run, and measures nothing more)."""
+    every service's (drawing all 10,000 would add minutes to each run, and measures nothing more). The
+    QR code holds the page's address, so `base_url` is the one the requests will be made to."""
     started = time.perf_counter()
     for start in range(0, len(service_ids), 500):
-        flask(env, "portal", "draw-page-parts", "--locale", "en", "--base-url", "http://127.0.0.1",
+        flask(env, "portal", "draw-page-parts", "--locale", "en", "--base-url", base_url,
               *service_ids[start:start + 500])
     print(f"  drew the {len(service_ids)} sampled service pages' maps and QR codes in "
           f"{time.perf_counter() - started:.1f} s", flush=True)

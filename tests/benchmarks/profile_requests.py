@@ -49,7 +49,7 @@ def requests(folder: Path, rng: random.Random) -> dict[str, list[str]]:
     """Each kind of request, none asked twice."""
     postcodes = tameside_postcodes()
     sampled = rng.sample(synthetic_ids(folder), REQUESTS)
-    draw_page_parts(portal_env(folder), sampled)
+    draw_page_parts(portal_env(folder), sampled, base_url="http://localhost")  # the test client's address
     pages = [f"/services/{service_id}" for service_id in sampled]
     keyword = ["/search?" + urlencode({"q": f"{rng.choice(GENERAL_WORDS)} {rng.choice(GENERAL_WORDS)} {n}"})
                for n in range(REQUESTS)]

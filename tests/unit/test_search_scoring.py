@@ -11,8 +11,8 @@ from whoosh.query import Query
 from whoosh.searching import Searcher
 
 from portal.search.analysis import query_words
-from portal.search.backends.whoosh import WhooshIndex
 from portal.search.backends import whoosh_scoring
+from portal.search.backends.whoosh import WhooshIndex
 from portal.search.backends.whoosh_scoring import FieldLengths, score
 from tests.unit.test_search_index import NEED_WORDS, document
 
