@@ -68,17 +68,24 @@ def _keep(part: ServicePagePart) -> None:
         pass
 
 
-def page_parts(service: Service) -> PageParts:
-    """This page's map and QR code, in this request's language: kept ones, or drawn now and kept."""
-    locale = str(get_locale()).split("_")[0]  # "en_GB" (British formats) is English
+def _current(service: Service, locale: str) -> tuple[ServicePagePart, bool]:
+    """The service's parts in `locale` (the language being rendered): the kept ones, or drawn now and
+    kept when there are none or they were drawn from something else; and whether they were drawn."""
     point = service_point(service)
     link = service_url(service.id)
     version = _digest(point, link, locale)
     part = db.session.execute(select(ServicePagePart).where(
         ServicePagePart.service_id == service.id, ServicePagePart.locale == locale)).scalar_one_or_none()
-    if part is None or part.version != version:
-        part = _draw(service, point, link, locale, version)
-        _keep(part)
+    if part is not None and part.version == version:
+        return part, False
+    part = _draw(service, point, link, locale, version)
+    _keep(part)
+    return part, True
+
+
+def page_parts(service: Service) -> PageParts:
+    """This page's map and QR code, in this request's language: kept ones, or drawn now and kept."""
+    part, _ = _current(service, str(get_locale()).split("_")[0])  # "en_GB" (British formats) is English
     place_map = (RenderedMap(part.map_html, part.map_scripts or "", part.map_styles or "", part.map_id or "")
                  if part.map_html is not None else None)
     # Drawn by this module from our own map code and segno: no text here is a visitor's.
@@ -93,11 +100,5 @@ def draw_all(services: Iterable[Service], locales: Iterable[str] = LANGUAGES) ->
     for service in services:
         for locale in locales:
             with force_locale(locale):
-                point = service_point(service)
-                link = service_url(service.id)
-                version = _digest(point, link, locale)
-                kept = db.session.get(ServicePagePart, (service.id, locale))
-                if kept is None or kept.version != version:
-                    _keep(_draw(service, point, link, locale, version))
-                    drawn += 1
+                drawn += _current(service, locale)[1]
     return drawn

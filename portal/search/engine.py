@@ -142,26 +142,6 @@ def fit(document: ServiceDocument, needs: frozenset[str], ages: Iterable[int]) -
     return -served, 0 if for_the_age else 1, AREA_RANK.get(document.area or "", 0)
 
 
-def _facet_values(name: str, document: ServiceDocument) -> Iterable[str]:
-    if name == "need":
-        return document.need_slugs
-    if name == "level":
-        return document.level_slugs
-    if name == "free":
-        return ("1",) if document.free is True else ()
-    if name == "day":
-        return document.open_days
-    if name == "language":
-        return document.languages
-    if name == "accessibility":
-        return document.accessibility
-    if name == "neighbourhood":
-        return document.neighbourhoods
-    if name == "self_referral":
-        return ("1",) if document.self_referral else ()
-    return ()
-
-
 def _selected(name: str, params: SearchParams) -> set[str]:
     values = {
         "need": set(params.needs),
@@ -293,8 +273,8 @@ class SearchEngine:
         counted: dict[str, Counter[tuple[str, str]]] = {}
         for bit, name in enumerate(names):
             needed = full & ~(1 << bit)
-            counted[name] = Counter((name, value) for result, mask in masks if mask & needed == needed
-                                    for value in _facet_values(name, result.document))
+            counted[name] = Counter(token for result, mask in masks if mask & needed == needed
+                                    for token in result.document.facet_tokens if token[0] == name)
         facets: dict[str, list[FacetValue]] = {}
         for name, options in self.facet_options().items():
             counts = counted.get(name, matches)

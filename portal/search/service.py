@@ -7,7 +7,6 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,7 +89,6 @@ class SearchService:
         self._checked = 0.0
         self._full_checked = 0.0
         self._index_checked = 0.0
-        self._need_counts: tuple[tuple[int, dt.date], dict[str, int]] | None = None
         self._by_need: tuple[tuple[int, dt.date], dict[str, tuple[list[str], list[str]]]] | None = None
         self._lock = threading.RLock()
         self._unwritten: set[str] = set()  # services whose index write failed, written again at each sync
@@ -269,11 +267,10 @@ class SearchService:
 
     def warm(self) -> None:
         """Work out now what the first searches and pages would (each document's filter options, the
-        need pages' lists and counts), for gunicorn's master to share with the workers it forks."""
+        need pages' lists), for gunicorn's master to share with the workers it forks."""
         for document in self.store.all():
             document.facet_tokens  # noqa: B018  # computed once and kept on the document
         self.services_by_need()
-        self.need_counts()
 
     def documents(self, service_ids: Iterable[str]) -> list[ServiceDocument]:
         """These services' search documents, in this order (those no longer public left out)."""
@@ -281,13 +278,8 @@ class SearchService:
         return [document for document in found if document is not None]
 
     def need_counts(self) -> dict[str, int]:
-        """How many public services each need has: counted from this process's documents, once per change."""
-        version = self.current_version()
-        with self._lock:
-            if self._need_counts is None or self._need_counts[0] != version:
-                counts = Counter(slug for document in self.store.all() for slug in set(document.need_slugs))
-                self._need_counts = (version, dict(counts))
-            return self._need_counts[1]
+        """How many public services each need has (from `services_by_need`, worked out once per change)."""
+        return {slug: len(local) + len(wider) for slug, (local, wider) in self.services_by_need().items()}
 
     def current_version(self) -> tuple[int, dt.date]:
         """What every search answer depends on besides its own words: the documents (after picking up

@@ -161,3 +161,16 @@ def test_snippets_follow_an_edit(tmp_path: Path) -> None:
     index.write([document(1, "Club", description="A new parenting group, and parenting advice.")], [])
     matched = index.match("parenting", [])
     assert marked(index.highlights(matched.query, [document(1).id])[document(1).id]) == ["parenting", "parenting"]
+
+
+def test_did_you_mean_keeps_the_first_letter_as_typed(tmp_path: Path) -> None:
+    """A suggestion is looked for among the directory's words with the word's own first letter, as a
+    slip-tolerant match is: Whoosh then measures a few hundred words, not every word of the directory
+    (150 ms a word at 10,000 services, and a search may hold four unknown words)."""
+    index = WhooshIndex(tmp_path, NEED_WORDS)
+    index.rebuild([document(1, "Parenting course", description="Weekly parenting course.")])
+    searcher = index.searcher()
+    assert searcher is not None
+    assert index.suggest("parrenting course", searcher) == "parenting course"
+    assert index.suggest("xarenting course", searcher) is None, "a slip in the first letter is not looked for"
+    index.close()

@@ -145,22 +145,13 @@ class _Tally:
         return found
 
     def term(self, field: str, text: bytes, boost: float) -> None:
-        """BM25F, as Whoosh's BM25FScorer (or the plain weight, for a field without lengths)."""
-        scorable = self.searcher.schema[field].scorable
-        idf = self.searcher.idf(field, text) if scorable else 0.0
-        average = (self.searcher.avg_field_length(field) or 1) if scorable else 1.0
+        """A term in every document holding it."""
         for leaf, offset in self.leaves:
-            ids, weights = self.postings(leaf, field, text)
+            ids, _ = self.postings(leaf, field, text)
             if not len(ids):
                 continue
             self.terms[offset:offset + leaf.doc_count_all()] += 1
-            if scorable:
-                field_lengths = self.lengths.of(leaf, field)[ids]
-                values = idf * (weights * (BM25_K1 + 1)) / (
-                    weights + BM25_K1 * ((1 - BM25_B) + BM25_B * field_lengths / average))
-            else:
-                values = weights.astype(np.float64)
-            self.total[ids + offset] += values * boost
+            self.total[ids + offset] += self.bm25(leaf, field, text, ids) * boost
             self.matched[ids + offset] += 1
 
     def fuzzy(self, clause: FuzzyTerm) -> None:
@@ -172,9 +163,10 @@ class _Tally:
                 self.term(field, schema[field].to_bytes(word) if isinstance(word, str) else word, clause.boost)
 
     def bm25(self, leaf: Searcher, field: str, text: bytes, docnums: Ints) -> Floats:
-        """BM25F of a term in `docnums` (of one segment, each holding the term), as Whoosh's BM25FScorer."""
+        """BM25F of a term in `docnums` (of one segment, each holding the term, in order), as Whoosh's
+        BM25FScorer; the plain weight for a field without lengths."""
         ids, weights = self.postings(leaf, field, text)
-        found = weights[np.searchsorted(ids, docnums)]
+        found = weights if len(docnums) == len(ids) else weights[np.searchsorted(ids, docnums)]
         if not self.searcher.schema[field].scorable:
             return found.astype(np.float64)
         idf = self.searcher.idf(field, text)
