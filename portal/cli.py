@@ -92,9 +92,8 @@ def draw_page_parts(service_ids: tuple[str, ...], locales: tuple[str, ...], base
     """Draw each public service's map and QR code ahead of its first visit (or SERVICE_IDS' only)."""
     import time
 
-    from sqlalchemy import select
-
     from portal.directory.page_parts import draw_all
+    from portal.directory.services import public_listings
     from portal.extensions import db
     from portal.i18n import LANGUAGES
     from portal.models import Service
@@ -111,7 +110,7 @@ def draw_page_parts(service_ids: tuple[str, ...], locales: tuple[str, ...], base
     drawn = 0
     with current_app.test_request_context(base_url=base_url or current_app.config.get("PUBLIC_BASE_URL")):
         for start in range(0, len(ids), 200):
-            chunk = db.session.execute(select(Service).where(Service.id.in_(ids[start:start + 200]))).scalars()
+            chunk = db.session.execute(public_listings().where(Service.id.in_(ids[start:start + 200]))).scalars()
             drawn += draw_all(chunk, locales or LANGUAGES)
             db.session.expunge_all()
     click.echo(f"Drew {drawn} page parts for {len(ids)} services in {time.perf_counter() - started:.1f} s.")

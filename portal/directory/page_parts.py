@@ -1,33 +1,41 @@
-"""A service page's map and QR code, drawn once for each version of the listing and language, and kept
-in the database (models/page_part.py) rather than drawn at every visit.
+"""A service's page as kept for each version of the listing and language, in the database
+(models/page_part.py): the listing as one record (directory/listing_record.py), its map and its QR
+code. A page never seen before is read in one query, rather than a dozen for the listing's rows and
+a drawing of the map (folium, about 10 ms) and QR code (segno, about 9 ms).
 
-Drawing them is most of what a service page costs (folium's map about 10 ms, segno's QR code about
-9 ms). Each is kept with a digest of everything it was drawn from: the place marked (its name,
-organisation and point), the page's own link, and the words in this language. A page finds its parts
-in one query; where the digest no longer matches (the listing changed, or a translation did) they are
-drawn again and kept. `flask portal draw-page-parts` draws every public service's parts ahead of
-visits (after loading the directory); a listing changed later is drawn again at its next visit.
+Each is kept with a digest of everything it was built from: the listing's last change (which every
+change to a service, its places or its organisation moves: search/sync.py), the page's own link, the
+words in this language and the record's format. Where the digest no longer matches, the page is
+built again from the database and kept. `flask portal draw-page-parts` builds every public service's
+ahead of visits (after loading the directory); a listing changed later is built at its next visit.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
 
+from portal.directory.listing_record import FORMAT, ListedService, from_json, from_service, to_json
+from portal.directory.services import get_public_service, valid_id
 from portal.extensions import db
-from portal.geo.maps import MapPoint, RenderedMap
+from portal.geo.maps import RenderedMap
 from portal.geo.page_maps import draw_place_map, labels, service_point
 from portal.i18n import LANGUAGES
 from portal.kiosk.qr import draw_qr_svg
 from portal.models import Service, ServicePagePart
+from portal.models.service import PUBLIC_STATUSES
 from portal.shortlist.services import service_url
+
+KEPT = ServicePagePart.__table__
 
 
 def qr_label() -> str:
@@ -35,70 +43,87 @@ def qr_label() -> str:
 
 
 @dataclass(frozen=True)
-class PageParts:
+class ServicePage:
+    service: ListedService
     place_map: RenderedMap | None
     qr: Markup
 
 
-def _digest(point: MapPoint | None, link: str, locale: str) -> str:
+def _version(changed: dt.datetime | None, link: str, locale: str) -> str:
     words = (labels(), qr_label())
-    return hashlib.sha256(repr((point, link, locale, words)).encode("utf-8")).hexdigest()
+    return hashlib.sha256(repr((FORMAT, str(changed), link, locale, words)).encode("utf-8")).hexdigest()
 
 
-def _draw(service: Service, point: MapPoint | None, link: str, locale: str, version: str) -> ServicePagePart:
+def _build(service: Service, locale: str, version: str) -> dict[str, Any]:
+    """The page's record, map and QR code, from the listing's rows (in this request's language)."""
+    point = service_point(service)
     drawn = draw_place_map(point) if point is not None else None
-    return ServicePagePart(
-        service_id=service.id, locale=locale, version=version,
-        map_html=drawn.html if drawn else None, map_scripts=drawn.scripts if drawn else None,
-        map_styles=drawn.styles if drawn else None, map_id=drawn.map_id if drawn else None,
-        qr_svg=str(draw_qr_svg(link, qr_label())),
-    )
+    return {
+        "service_id": service.id, "locale": locale, "version": version, "listing": to_json(from_service(service)),
+        "map_html": drawn.html if drawn else None, "map_scripts": drawn.scripts if drawn else None,
+        "map_styles": drawn.styles if drawn else None, "map_id": drawn.map_id if drawn else None,
+        "qr_svg": str(draw_qr_svg(service_url(service.id), qr_label())),
+    }
 
 
-def _keep(part: ServicePagePart) -> None:
-    """Store `part` in its own transaction (the page's session is left as it was); another process
-    storing the same part at the same moment is no error."""
-    values = {column.key: getattr(part, column.key) for column in ServicePagePart.__table__.columns}
+def _keep(values: dict[str, Any]) -> None:
+    """Store a built page in its own transaction (the page's session is left as it was); another
+    process storing the same page at the same moment is no error."""
     try:
         with db.engine.begin() as connection:
-            connection.execute(delete(ServicePagePart).where(
-                ServicePagePart.service_id == part.service_id, ServicePagePart.locale == part.locale))
-            connection.execute(ServicePagePart.__table__.insert().values(**values))
+            connection.execute(delete(KEPT).where(
+                KEPT.c.service_id == values["service_id"], KEPT.c.locale == values["locale"]))
+            connection.execute(KEPT.insert().values(**values))
     except IntegrityError:
         pass
 
 
-def _current(service: Service, locale: str) -> tuple[ServicePagePart, bool]:
-    """The service's parts in `locale` (the language being rendered): the kept ones, or drawn now and
-    kept when there are none or they were drawn from something else; and whether they were drawn."""
-    point = service_point(service)
-    link = service_url(service.id)
-    version = _digest(point, link, locale)
-    part = db.session.execute(select(ServicePagePart).where(
-        ServicePagePart.service_id == service.id, ServicePagePart.locale == locale)).scalar_one_or_none()
-    if part is not None and part.version == version:
-        return part, False
-    part = _draw(service, point, link, locale, version)
-    _keep(part)
-    return part, True
-
-
-def page_parts(service: Service) -> PageParts:
-    """This page's map and QR code, in this request's language: kept ones, or drawn now and kept."""
-    part, _ = _current(service, str(get_locale()).split("_")[0])  # "en_GB" (British formats) is English
-    place_map = (RenderedMap(part.map_html, part.map_scripts or "", part.map_styles or "", part.map_id or "")
-                 if part.map_html is not None else None)
+def _page(values: Mapping[Any, Any]) -> ServicePage:
+    place_map = (RenderedMap(values["map_html"], values["map_scripts"] or "", values["map_styles"] or "",
+                             values["map_id"] or "") if values["map_html"] is not None else None)
     # Drawn by this module from our own map code and segno: no text here is a visitor's.
-    return PageParts(place_map, Markup(part.qr_svg))  # nosec B704
+    return ServicePage(from_json(values["listing"]), place_map, Markup(values["qr_svg"]))  # nosec B704
+
+
+def service_page(service_id: str) -> ServicePage | None:
+    """A public service's page in this request's language (None when no public service has this id):
+    the kept one, in one query, or built now from the database and kept when there is none or it was
+    built from something else."""
+    if not valid_id(service_id):
+        return None
+    locale = str(get_locale()).split("_")[0]  # "en_GB" (British formats) is English
+    row = db.session.execute(
+        select(Service.last_modified, KEPT.c.version, KEPT.c.listing, KEPT.c.map_html, KEPT.c.map_scripts,
+               KEPT.c.map_styles, KEPT.c.map_id, KEPT.c.qr_svg)
+        .select_from(Service)
+        .outerjoin(KEPT, and_(KEPT.c.service_id == Service.id, KEPT.c.locale == locale))
+        .where(Service.id == service_id, Service.status.in_(PUBLIC_STATUSES))
+    ).first()
+    if row is None:
+        return None
+    version = _version(row.last_modified, service_url(service_id), locale)
+    if row.version == version and row.listing is not None:
+        return _page(row._mapping)
+    service = get_public_service(service_id)
+    if service is None:
+        return None
+    values = _build(service, locale, version)
+    _keep(values)
+    return _page(values)
 
 
 def draw_all(services: Iterable[Service], locales: Iterable[str] = LANGUAGES) -> int:
-    """Draw and keep the parts of `services` in each language that are missing or out of date (in a
-    request context, for the links); returns how many were drawn."""
-    drawn = 0
+    """Build and keep the pages of `services` in each language that are missing or out of date (in a
+    request context, for the links); returns how many were built."""
+    built = 0
     locales = tuple(locales)
     for service in services:
+        kept: dict[str, str] = dict(db.session.execute(select(KEPT.c.locale, KEPT.c.version).where(
+            KEPT.c.service_id == service.id)).all())  # type: ignore[arg-type]
         for locale in locales:
             with force_locale(locale):
-                drawn += _current(service, locale)[1]
-    return drawn
+                version = _version(service.last_modified, service_url(service.id), locale)
+                if kept.get(locale) != version:
+                    _keep(_build(service, locale, version))
+                    built += 1
+    return built

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 
 from portal.access import public
 from portal.directory import services
-from portal.directory.page_parts import page_parts
+from portal.directory.page_parts import service_page
 from portal.inputs import page_number
 from portal.safety.web import needs_quick_exit, safety_context
 from portal.templating import vocabularies
@@ -34,22 +34,22 @@ def need(slug: str):  # type: ignore[no-untyped-def]
 @blueprint.get("/services/<service_id>")
 @public
 def service(service_id: str):  # type: ignore[no-untyped-def]
-    found = services.get_public_service(service_id)
-    if found is None:
+    page = service_page(service_id)
+    if page is None:
         abort(404)
     vocab = vocabularies()
-    parts = page_parts(found)
+    listed = page.service
     return render_template(
         "directory/service.html",
-        service=found,
-        needs=services.service_needs(found, vocab),
-        levels=services.service_levels(found, vocab),
+        service=listed,
+        needs=services.service_needs(listed, vocab),
+        levels=services.service_levels(listed, vocab),
         opening_days=services.opening_days,
-        place_map=parts.place_map,
-        page_qr=parts.qr,
+        place_map=page.place_map,
+        page_qr=page.qr,
         service_area_kind=services.service_area_kind,
         ways_to_reach=services.ways_to_reach,
-        routes=services.reach_routes(found),
+        routes=services.reach_routes(listed),
     )
 
 

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
-from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY, Level, Need, Vocabularies
+from portal.datafiles.vocabularies import Level, Need, Vocabularies
+from portal.directory.listing_record import ListedService, OpeningTime
 from portal.directory.reach import Route, listing_ids
 from portal.extensions import db
 from portal.models import (
+    Location,
     Organization,
-    Schedule,
     Service,
     ServiceAtLocation,
 )
@@ -41,17 +43,21 @@ def valid_id(value: str) -> bool:
     return True
 
 
+def public_listings() -> Select[Service]:
+    """Public services with every row their page shows (directory/listing_record.py reads them)."""
+    return public_services().options(
+        selectinload(Service.phones),
+        selectinload(Service.contacts),
+        selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.phones),
+        selectinload(Service.service_at_locations).joinedload(ServiceAtLocation.location)
+        .selectinload(Location.accessibility),
+    )
+
+
 def get_public_service(service_id: str) -> Service | None:
     if not valid_id(service_id):
         return None
-    query = public_services().where(Service.id == service_id).options(
-        selectinload(Service.phones),
-        selectinload(Service.languages),
-        selectinload(Service.contacts),
-        selectinload(Service.schedules),
-        selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.phones),
-    )
-    return db.session.execute(query).scalar_one_or_none()
+    return db.session.execute(public_listings().where(Service.id == service_id)).scalar_one_or_none()
 
 
 NEED_PAGE_SIZE = 20
@@ -109,12 +115,12 @@ def need_counts() -> dict[str, int]:
 @dataclass
 class OpeningDay:
     day: str  # RFC 5545 code, MO..SU
-    times: list[Schedule]
+    times: list[OpeningTime]
 
 
-def opening_days(schedules: Sequence[Schedule]) -> list[OpeningDay]:
+def opening_days(schedules: Sequence[OpeningTime]) -> list[OpeningDay]:
     """Weekly opening times grouped by day, Monday first; days with no times are left out."""
-    by_day: dict[str, list[Schedule]] = {}
+    by_day: dict[str, list[OpeningTime]] = {}
     for schedule in schedules:
         for day in (schedule.byday or "").split(","):
             if day in WEEKDAYS and schedule.opens_at and schedule.closes_at:
@@ -126,19 +132,19 @@ def opening_days(schedules: Sequence[Schedule]) -> list[OpeningDay]:
     ]
 
 
-def service_needs(service: Service, vocab: Vocabularies) -> list[Need]:
-    codes = set(service.term_codes(NEEDS_TAXONOMY))
+def service_needs(service: ListedService, vocab: Vocabularies) -> list[Need]:
+    codes = set(service.need_codes)
     return [need for slug, need in vocab.needs.items() if slug in codes]
 
 
-def service_levels(service: Service, vocab: Vocabularies) -> list[Level]:
-    codes = set(service.term_codes(LEVELS_TAXONOMY))
+def service_levels(service: ListedService, vocab: Vocabularies) -> list[Level]:
+    codes = set(service.level_codes)
     return [level for slug, level in vocab.levels.items() if slug in codes]
 
 
-def service_area_kind(service: Service) -> str | None:
+def service_area_kind(service: ListedService) -> str | None:
     """"national", "greater-manchester" or "tameside" (a service area covering the borough), or None."""
-    names = {area.name for area in service.service_areas}
+    names = set(service.area_names)
     if AREA_NATIONAL in names:
         return "national"
     if AREA_GREATER_MANCHESTER in names:
@@ -146,7 +152,7 @@ def service_area_kind(service: Service) -> str | None:
     return "tameside" if names else None
 
 
-def ways_to_reach(service: Service) -> str:
+def ways_to_reach(service: ListedService) -> str:
     """"by phone, by text or online": the ways the listing gives, for a service with no place to visit."""
     kinds = {phone.type for phone in service.phones}
     ways = [word for present, word in (
@@ -165,7 +171,7 @@ class ReachRoute:
     listings: list[Service]
 
 
-def reach_routes(service: Service) -> list[ReachRoute]:
+def reach_routes(service: ListedService) -> list[ReachRoute]:
     """The routes to a documented service with no contact details of its own, with their public listings."""
     routes: tuple[Route, ...] = current_app.extensions["reach"].get(service.id, ())
     wanted = listing_ids(routes)

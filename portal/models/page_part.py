@@ -1,5 +1,5 @@
-"""The parts of a service's page that cost the most to draw (its map and its QR code), drawn once for
-each version of the listing and language, and kept here (portal/directory/page_parts.py)."""
+"""A service's page as kept for each version of the listing and language (portal/directory/page_parts.py):
+the listing as one record, and the parts that cost the most to draw (its map and its QR code)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ class ServicePagePart(db.Model):  # type: ignore[name-defined,misc]
 
     service_id: Mapped[str] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
     locale: Mapped[str] = mapped_column(String(8), primary_key=True)
-    # A digest of everything the parts were drawn from (the mapped place, the page's link, the words):
-    # when any of it changes, the parts are drawn again.
+    # A digest of everything this was built from (the listing's last change, the page's link, the
+    # words, the record's format): when any of it changes, it is built again.
     version: Mapped[str] = mapped_column(String(64))
+    listing: Mapped[str | None] = mapped_column(Text)  # directory/listing_record.py, as JSON
     map_html: Mapped[str | None] = mapped_column(Text)
     map_scripts: Mapped[str | None] = mapped_column(Text)
     map_styles: Mapped[str | None] = mapped_column(Text)

@@ -1,17 +1,18 @@
-"""A service page's map and QR code are drawn once per version of the listing and language, kept in the
-database, and drawn again when the listing changes (directory/page_parts.py)."""
+"""A service page (its listing as one record, its map and QR code) is built once per version of the
+listing and language, kept in the database, read in one query, and built again when the listing
+changes (directory/page_parts.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from portal.extensions import db
-from portal.models import Location, Service, ServicePagePart
+from portal.models import Location, Phone, Service, ServicePagePart
 from portal.models.service import public_services
 from tests.conftest import BACKENDS, make_app, migrate_and_load
 
@@ -100,3 +101,52 @@ def test_every_part_is_drawn_ahead_of_the_first_visit(own_app: Flask) -> None:
 def test_an_unknown_language_is_refused(own_app: Flask) -> None:
     result = own_app.test_cli_runner().invoke(args=["portal", "draw-page-parts", "--locale", "xx"])
     assert result.exit_code != 0 and "No such language: xx" in result.output
+
+
+def statements_during(app: Flask, action: Callable[[], object]) -> list[str]:
+    """The SQL statements the app's engine ran while `action` ran."""
+    ran: list[str] = []
+
+    def note(conn: object, cursor: object, statement: str, *args: object) -> None:
+        ran.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return ran
+
+
+def test_a_kept_page_is_read_in_one_query(own_app: Flask) -> None:
+    client = own_app.test_client()
+    service = mapped_service(own_app)
+    client.get(f"/services/{service.id}")  # built and kept (if it was not already)
+    response: list[object] = []
+    ran = statements_during(own_app, lambda: response.append(client.get(f"/services/{service.id}")))
+    page = response[0]
+    assert getattr(page, "status_code") == 200 and service.name in getattr(page, "get_data")(as_text=True)
+    assert len(ran) == 1, ran
+
+
+def test_a_change_to_the_organisation_or_a_phone_shows_at_the_next_visit(own_app: Flask) -> None:
+    client = own_app.test_client()
+    service = mapped_service(own_app)
+    assert client.get(f"/services/{service.id}").status_code == 200
+    service.organization.name = "Renamed organisation {{ 7*7 }}"
+    db.session.add(Phone(service_id=service.id, number="0161 496 0123", type="voice"))
+    db.session.commit()
+    page = client.get(f"/services/{service.id}").get_data(as_text=True)
+    assert "Renamed organisation {{ 7*7 }}" in page
+    assert "0161 496 0123" in page
+
+
+def test_a_service_no_longer_public_is_not_found_though_its_page_was_kept(own_app: Flask) -> None:
+    client = own_app.test_client()
+    service = mapped_service(own_app)
+    assert client.get(f"/services/{service.id}").status_code == 200
+    service.status = "inactive"
+    db.session.commit()
+    assert client.get(f"/services/{service.id}").status_code == 404
+    assert client.get("/services/not-an-id").status_code == 404
