@@ -40,7 +40,6 @@ def refresh_search(services: set[str]) -> None:
 def init_search(app) -> None:  # type: ignore[no-untyped-def]
     """Create this process's search service and keep it in step with committed changes."""
     from portal.extensions import db
-    from portal.search.page_cache import PageCache
     from portal.search.service import SearchService
     from portal.search.sync import register
     from portal.search.synonyms import load_all_synonyms
@@ -52,7 +51,6 @@ def init_search(app) -> None:  # type: ignore[no-untyped-def]
             db.engine, app.config["SEARCH_INDEX_DIR"], vocab, synonyms, app.config["SEARCH_SYNC_SECONDS"],
             app.config.get("SEARCH_BACKEND", "whoosh"), app.config.get("FRESHNESS_STALE_MONTHS", 12),
         )
-    app.extensions["search_pages"] = PageCache()
     register(db.session, refresh_search)
     boundaries = app.config["DIRECTORY_DATA_DIR"] / "sources" / "tameside_wards.geojson"
     app.extensions["ward_boundaries"] = json.loads(boundaries.read_text(encoding="utf-8"))

@@ -359,7 +359,7 @@ def mixed_plan(ids: list[str], rng: random.Random) -> list[tuple[str, str]]:
     statics = [path for path in statics if (PROJECT / "portal" / path.lstrip("/")).exists()] or ["/static/css/app.css"]
     plan: list[tuple[str, str]] = []
     # 60,000 requests: the capacity steps together never go round, so a search with a postcode is not
-    # asked twice (a repeated one could be a kept page, which a real visitor's rarely is).
+    # asked twice, as a real visitor's rarely is.
     for _ in range(3000):
         block: list[tuple[str, str]] = []
         for _ in range(6):

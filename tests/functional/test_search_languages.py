@@ -19,7 +19,6 @@ FOOD = "money-debt-and-food"
 
 def first_results(app: Flask, client: FlaskClient, path: str, q: str) -> tuple[list[set[str]], str]:
     seen: list[dict] = []
-    app.extensions["search_pages"].clear()
     with template_rendered.connected_to(lambda sender, template, context, **extra: seen.append(context), app):
         response = client.get(path, query_string={"q": q})
     assert response.status_code == 200
