@@ -145,3 +145,19 @@ def test_every_public_page_renders_in_every_language(client: FlaskClient, code: 
         page = fetch_page(client, f"/{code}{path}")
         assert page.html["lang"] == code, path
         assert page.find(class_="portal-review-notice") is not None, path
+
+
+def test_a_template_string_follows_the_language_in_force_within_one_request(app: Flask) -> None:
+    """Templates find the catalogue once per request and language (i18n.page_translations): a language
+    forced for part of a request (as page parts are drawn in each language) is followed, and left."""
+    from flask_babel import force_locale, refresh
+
+    line = app.jinja_env.from_string('{{ _("Ages:") }}')
+    with app.test_request_context("/"):
+        refresh()
+        assert line.render() == "Ages:"
+        with force_locale("pl"):
+            assert line.render() == "Wiek:"
+        assert line.render() == "Ages:"
+        with force_locale("pl"):
+            assert line.render() == "Wiek:"
