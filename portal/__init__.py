@@ -13,7 +13,10 @@ __all__ = ["ConfigError", "create_app"]
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests use it)."""
+    from portal.templating import PortalEnvironment
+
     app = Flask(__name__, instance_relative_config=False)
+    app.jinja_environment = PortalEnvironment
     settings = load_config()
     settings.update(config or {})
     # Checked again once overrides are in, since they may change the database or the backend.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import ChainMap
+from collections.abc import MutableMapping
 from functools import lru_cache
 from typing import Any
 
@@ -10,6 +12,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from flask import Flask, current_app
+from flask.templating import Environment
 from flask_babel import get_locale, gettext, ngettext
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
@@ -19,6 +22,21 @@ from portal.phones import phone, phone_link, with_phones
 from portal.security import csp_nonce
 from portal.urgent import URGENT_CONTACTS
 from portal.weblinks import allowed_link
+
+
+class TemplateGlobals(ChainMap[str, Any]):
+    """A template's globals as Jinja makes them (its own over the environment's, both live), with its
+    keys as a set. At every `{% from ... import ... %}` (twenty-odd on a page) Jinja takes the
+    importing page's global names minus these keys, which a ChainMap answers name by name in Python
+    (about a tenth of a service page's time); two dicts' keys make a set at C speed."""
+
+    def keys(self) -> Any:
+        return set().union(*(layer.keys() for layer in self.maps))
+
+
+class PortalEnvironment(Environment):
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return TemplateGlobals(d if d is not None else {}, self.globals)
 
 
 def vocabularies() -> Vocabularies:
