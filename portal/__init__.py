@@ -17,6 +17,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, instance_relative_config=False)
     app.jinja_environment = PortalEnvironment
+    # A path with doubled slashes is not found, rather than redirected by the router to an address it
+    # builds from the request's own host and scheme (absolute: http://, behind the proxy's https).
+    app.url_map.merge_slashes = False
     settings = load_config()
     settings.update(config or {})
     # Checked again once overrides are in, since they may change the database or the backend.

@@ -137,6 +137,16 @@ def test_random_form_posts_to_every_public_form_never_give_a_500(app: Flask, cli
     check_safe(client.post(url, data=form), url)
 
 
+@pytest.mark.parametrize("url", ["/invitation//0", "/search//", "/needs//parenting", "/services//x", "/pl//search"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_doubled_slashes_are_not_redirected_by_the_router(client: FlaskClient, method: str, url: str) -> None:
+    """The router would redirect a doubled slash to an address it builds from the request's own host
+    and scheme (http:// behind an https proxy): such a path is simply not found."""
+    response = client.open(url, method=method)
+    check_safe(response, url)
+    assert response.status_code not in (301, 308), response.headers.get("Location")
+
+
 def test_hostile_values_in_every_parameter_are_escaped_or_refused(app: Flask, client: FlaskClient) -> None:
     before = services_count()
     service_id = db.session.scalars(select(Service.id).order_by(Service.id)).first()
