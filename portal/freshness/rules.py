@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 
 # How much a service that may be out of date counts in search, against an otherwise equal one.
 STALE_SEARCH_WEIGHT = 0.5
@@ -29,7 +30,13 @@ def due_for_check(assured_date: dt.date | None, today: dt.date, months: int) -> 
 
 def may_be_out_of_date(assured_date: dt.date | None, today: dt.date, stale_months: int) -> bool:
     """True when the last check was `stale_months` months ago or more (never checked: see above)."""
-    return assured_date is not None and assured_date <= months_before(today, stale_months)
+    return out_of_date_test(today, stale_months)(assured_date)
+
+
+def out_of_date_test(today: dt.date, stale_months: int) -> Callable[[dt.date | None], bool]:
+    """may_be_out_of_date for many services on one day: the date to count from is worked out once."""
+    cutoff = months_before(today, stale_months)
+    return lambda assured_date: assured_date is not None and assured_date <= cutoff
 
 
 def months_since(assured_date: dt.date, today: dt.date) -> int:

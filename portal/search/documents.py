@@ -4,6 +4,7 @@ from the database (the one source of truth) and derived again whenever the servi
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,6 +28,16 @@ GENERAL_SOURCES: dict[str, frozenset[str]] = {
     LIBRARIES_SOURCE: frozenset({"library", "libraries"}),
     GP_PRACTICES_SOURCE: frozenset({"gp", "gps", "doctor", "doctors", "surgery", "surgeries", "practice"}),
 }
+
+
+FACET_SEPARATOR = "\x1f"
+
+
+def facet_token(facet: str, value: str) -> str:
+    """One filter option as a single string, the same object wherever it occurs (interned): a search
+    counts thousands of them, and a string keeps its hash where a (facet, value) pair works it out
+    at every count (half the time)."""
+    return sys.intern(facet + FACET_SEPARATOR + value)
 
 
 @dataclass(frozen=True)
@@ -71,17 +82,17 @@ class ServiceDocument:
     area: str | None = None
 
     @cached_property
-    def facet_tokens(self) -> tuple[tuple[str, str], ...]:
-        """(facet, value) for every filter option this service counts under (search/engine.py)."""
-        tokens = [("need", slug) for slug in self.need_slugs] + [("level", slug) for slug in self.level_slugs]
-        tokens += [("day", day) for day in self.open_days] + [("language", code) for code in self.languages]
-        tokens += [("accessibility", feature) for feature in self.accessibility]
-        tokens += [("neighbourhood", hood) for hood in self.neighbourhoods]
+    def facet_tokens(self) -> tuple[str, ...]:
+        """facet_token(facet, value) for every filter option this service counts under (search/engine.py)."""
+        pairs = [("need", slug) for slug in self.need_slugs] + [("level", slug) for slug in self.level_slugs]
+        pairs += [("day", day) for day in self.open_days] + [("language", code) for code in self.languages]
+        pairs += [("accessibility", feature) for feature in self.accessibility]
+        pairs += [("neighbourhood", hood) for hood in self.neighbourhoods]
         if self.free is True:
-            tokens.append(("free", "1"))
+            pairs.append(("free", "1"))
         if self.self_referral:
-            tokens.append(("self_referral", "1"))
-        return tuple(tokens)
+            pairs.append(("self_referral", "1"))
+        return tuple(facet_token(facet, value) for facet, value in pairs)
 
     @property
     def beyond_tameside(self) -> bool:

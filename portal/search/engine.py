@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any, Protocol
 
-from portal.freshness.rules import STALE_SEARCH_WEIGHT, may_be_out_of_date
+from portal.freshness.rules import STALE_SEARCH_WEIGHT, out_of_date_test
 from portal.geo.distance import Point, bounding_box, haversine_miles, miles_between
 from portal.models.schedule import WEEKDAYS
 from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL
 from portal.search.analysis import meaning_kept, query_words, split_compounds
 from portal.search.backends.contract import TextBackend
-from portal.search.documents import ServiceDocument
+from portal.search.documents import ServiceDocument, facet_token
 from portal.search.helplines import helplines_for, nothing_local
 from portal.search.params import SearchParams
 from portal.search.store import DocumentStore
@@ -270,22 +270,23 @@ class SearchEngine:
         # A facet counts what the other filters leave, so choosing one need still shows the rest: a
         # facet without a filter of its own counts the matches; one with a filter, what the others leave.
         matches = Counter(chain.from_iterable(result.document.facet_tokens for result, mask in masks if mask == full))
-        counted: dict[str, Counter[tuple[str, str]]] = {}
+        counted: dict[str, Counter[str]] = {}
         for bit, name in enumerate(names):
             needed = full & ~(1 << bit)
+            prefix = facet_token(name, "")
             counted[name] = Counter(token for result, mask in masks if mask & needed == needed
-                                    for token in result.document.facet_tokens if token[0] == name)
+                                    for token in result.document.facet_tokens if token.startswith(prefix))
         facets: dict[str, list[FacetValue]] = {}
         for name, options in self.facet_options().items():
             counts = counted.get(name, matches)
             selected = _selected(name, params)
-            facets[name] = [FacetValue(value, counts[(name, value)], value in selected) for value in options]
+            facets[name] = [FacetValue(value, counts[facet_token(name, value)], value in selected) for value in options]
         return facets
 
     def _stale_test(self) -> Callable[[ServiceDocument], bool]:
         """Whether a service may be out of date: last checked `stale_months` months ago or more."""
-        today = self.today()
-        return lambda document: may_be_out_of_date(document.assured_date, today, self.stale_months)
+        out_of_date = out_of_date_test(self.today(), self.stale_months)
+        return lambda document: out_of_date(document.assured_date)
 
     @staticmethod
     def _order(matches: list[Result], params: SearchParams, has_text: bool, has_centre: bool,
