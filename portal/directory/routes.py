@@ -59,5 +59,5 @@ def organisation(organisation_id: str):  # type: ignore[no-untyped-def]
     found = services.get_organisation(organisation_id)
     if found is None:
         abort(404)
-    listed = services.organisation_services(found)
-    return render_template("directory/organisation.html", organisation=found, services=listed)
+    listing = services.organisation_services(found, page_number(request.args.get("page")))
+    return render_template("directory/organisation.html", organisation=found, listing=listing)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.datafiles.vocabularies import Level, Need, Vocabularies
@@ -25,7 +25,7 @@ from portal.models import (
     ServiceAtLocation,
 )
 from portal.models.schedule import WEEKDAYS
-from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL, public_services
+from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL, PUBLIC_STATUSES, public_services
 from portal.search.engine import Result
 from portal.search.pages import search_service
 
@@ -101,9 +101,26 @@ def get_organisation(organisation_id: str) -> Organization | None:
     return db.session.get(Organization, organisation_id)
 
 
-def organisation_services(organisation: Organization) -> Sequence[Service]:
-    query = public_services().where(Service.organization_id == organisation.id).order_by(Service.name)
-    return db.session.execute(query).scalars().all()
+@dataclass
+class OrganisationListing:
+    """One page of an organisation's public services, by name."""
+
+    services: Sequence[Service]
+    total: int
+    page: int
+    pages: int
+
+
+def organisation_services(organisation: Organization, page: int = 1) -> OrganisationListing:
+    """A page of an organisation's public services (NEED_PAGE_SIZE a page, as a need's page): an
+    organisation may list hundreds."""
+    public = Service.organization_id == organisation.id, Service.status.in_(PUBLIC_STATUSES)
+    total = db.session.execute(select(func.count(Service.id)).where(*public)).scalar_one()
+    pages = max(1, math.ceil(total / NEED_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    query = (public_services().where(Service.organization_id == organisation.id).order_by(Service.name, Service.id)
+             .limit(NEED_PAGE_SIZE).offset((page - 1) * NEED_PAGE_SIZE))
+    return OrganisationListing(db.session.execute(query).scalars().all(), total, page, pages)
 
 
 def need_counts() -> dict[str, int]:

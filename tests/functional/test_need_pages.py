@@ -1,4 +1,5 @@
-"""A need's page lists its services a page at a time, Tameside's own first, however many there are."""
+"""A need's page, and an organisation's, list their services a page at a time (a need's with Tameside's own
+first), however many there are."""
 
 from __future__ import annotations
 
@@ -87,3 +88,38 @@ def test_a_page_past_the_last_shows_the_last(synthetic_app: Flask) -> None:
     pages = -(-total // NEED_PAGE_SIZE)
     last = fetch_page(client, f"/needs/{slug}?page={pages + 5}")
     assert f"This is page {pages} of {pages}." in last.get_text()
+
+
+def test_an_organisation_with_many_services_lists_them_a_page_at_a_time(synthetic_app: Flask) -> None:
+    """The same fault as a need's page had: an organisation's page listed every service it has."""
+    from sqlalchemy import select
+
+    from portal.models import Organization, Service
+    from portal.models.service import public_services
+
+    with synthetic_app.app_context():
+        organisation = db.session.execute(select(Organization).order_by(Organization.name)).scalars().first()
+        assert organisation is not None
+        organisation_id = organisation.id
+        moved = db.session.execute(public_services().order_by(Service.id).limit(2 * NEED_PAGE_SIZE + 5)).scalars().all()
+        for service in moved:
+            service.organization_id = organisation_id
+        db.session.commit()
+        total = len(db.session.execute(public_services().where(Service.organization_id == organisation_id)).scalars()
+                    .all())
+    assert total > 2 * NEED_PAGE_SIZE
+    client = synthetic_app.test_client()
+    first = fetch_page(client, f"/organisations/{organisation_id}")
+    pages = -(-total // NEED_PAGE_SIZE)
+    assert f"This is page 1 of {pages}." in first.get_text()
+    seen = cards(first)
+    assert len(seen) == NEED_PAGE_SIZE
+    for number in range(2, pages + 1):
+        listed = cards(fetch_page(client, f"/organisations/{organisation_id}?page={number}"))
+        assert listed and not set(listed) & set(seen), "each service on one page only"
+        seen += listed
+    assert len(seen) == total, "every service is on a page"
+    for page in ("0", "abc", "٢", "99999999999"):
+        response = client.get(f"/organisations/{organisation_id}", query_string={"page": page})
+        assert response.status_code == 200
+        assert cards(BeautifulSoup(response.get_data(as_text=True), "html.parser")) == seen[:NEED_PAGE_SIZE]
