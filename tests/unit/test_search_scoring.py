@@ -12,8 +12,8 @@ from whoosh.searching import Searcher
 
 from portal.search.analysis import query_words
 from portal.search.backends import whoosh_scoring
-from portal.search.backends.whoosh import WhooshIndex
-from portal.search.backends.whoosh_scoring import FieldLengths, score
+from portal.search.backends.whoosh import BOOSTS, WhooshIndex
+from portal.search.backends.whoosh_scoring import FieldLengths, SegmentPostings, score
 from tests.unit.test_search_index import NEED_WORDS, document
 
 WORDS = ("family", "food", "bank", "parent", "support", "young", "carers", "money", "advice", "group", "stay",
@@ -54,9 +54,11 @@ def index(tmp_path: Path) -> WhooshIndex:
     return built
 
 
+@pytest.mark.parametrize("kept", [False, True], ids=["postings read", "common postings kept"])
 @pytest.mark.parametrize("text", ["food bank", "walrus", "young carers money", "parent support group stay play",
                                   "counceling", "midwiffe food", "parentt", "xylophone", "bank"])
-def test_every_match_gets_whooshs_own_score(index: WhooshIndex, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_match_gets_whooshs_own_score(index: WhooshIndex, text: str, kept: bool,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     # Every document holding a phrase's words is looked at here (in use, only the best PHRASE_CANDIDATES).
     monkeypatch.setattr(whoosh_scoring, "PHRASE_CANDIDATES", 10_000)
     searcher = index.searcher()
@@ -65,7 +67,10 @@ def test_every_match_gets_whooshs_own_score(index: WhooshIndex, text: str, monke
     query = index.build_query(words, ["money-debt-and-food"] if "money" in words else [], searcher,
                               typed=len(words))
     assert query is not None
-    scored = score(searcher, query, FieldLengths())
+    postings = SegmentPostings((*BOOSTS, "need_slugs")) if kept else None
+    scored = score(searcher, query, FieldLengths(), postings)
+    if postings is not None:  # the common words of the big segments are kept, and they are used
+        assert sum(len(postings.of(leaf)) for leaf, _ in searcher.leaf_searchers()) > 10
     mine = dict(zip(scored.docnums.tolist(), scored.scores.tolist()))
     theirs = whoosh_scores(searcher, query)
     assert set(mine) == set(theirs), "the same documents match"

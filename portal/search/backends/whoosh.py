@@ -38,7 +38,7 @@ from portal.search.analysis import (
     stemming_analyzer,
 )
 from portal.search.backends.contract import TEXT_MATCH_LIMIT, TextMatch
-from portal.search.backends.whoosh_scoring import FieldLengths, score
+from portal.search.backends.whoosh_scoring import FieldLengths, SegmentPostings, score
 from portal.search.documents import ServiceDocument
 
 KEEP_GENERATIONS = 2
@@ -150,6 +150,7 @@ class WhooshIndex:
         self._docnums: dict[str, int] = {}
         self._docnums_for: list[str | None] | None = None
         self._lengths = FieldLengths()
+        self._kept = SegmentPostings((*BOOSTS, "need_slugs"))
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -301,7 +302,11 @@ class WhooshIndex:
                     self._searcher.close()
                 ix = whoosh_index.open_dir(self.current_link, indexname=INDEX_NAME)
                 self._searcher = ix.searcher()
-                self._lengths.keep_only(leaf for leaf, _ in self._searcher.leaf_searchers())
+                leaves = [leaf for leaf, _ in self._searcher.leaf_searchers()]
+                self._lengths.keep_only(leaves)
+                self._kept.keep_only(leaves)
+                for leaf in leaves:  # a new segment's common terms (after a rebuild, every segment's)
+                    self._kept.of(leaf)
                 self._opened = target
                 self._generation += 1
                 self._matches.clear()
@@ -309,10 +314,10 @@ class WhooshIndex:
             return self._searcher
 
     def warm(self) -> None:
-        """Open the searcher and read what every search needs from it (each document's service id and
-        field lengths): in gunicorn's master before it forks the workers (operations/prefork.py), so
-        that they share it. A compound segment is read into memory whole, so no worker reads through a
-        file position another process moves."""
+        """Open the searcher and read what every search needs from it (each document's service id, its
+        field lengths, and the common terms' postings): in gunicorn's master before it forks the
+        workers (operations/prefork.py), so that they share it. A compound segment is read into memory
+        whole, so no worker reads through a file position another process moves."""
         searcher = self.searcher()
         if searcher is None:
             return
@@ -370,7 +375,7 @@ class WhooshIndex:
         if query is None:
             return TextMatch()
         # Every match is found and scored at once (whoosh_scoring); the best TEXT_MATCH_LIMIT are kept.
-        docnums, values = score(searcher, query, self._lengths).best(TEXT_MATCH_LIMIT)
+        docnums, values = score(searcher, query, self._lengths, self._kept).best(TEXT_MATCH_LIMIT)
         ids = self._ids_by_docnum(searcher)
         scores = {ids[docnum]: value for docnum, value in zip(docnums.tolist(), values.tolist())
                   if ids[docnum] is not None}

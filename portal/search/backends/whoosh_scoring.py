@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import FuzzyTerm, Or, Phrase, Query, Term
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 # Whoosh's BM25F defaults (whoosh.scoring.BM25F), which the index has always been searched with.
@@ -84,17 +85,22 @@ class FieldLengths:
         self._by_segment = {key: value for key, value in self._by_segment.items() if key[0] in current}
 
 
-def _postings(leaf: Searcher, field: str, text: bytes) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-    """A term's document numbers and weights (term frequencies) in one segment, a block at a time."""
-    reader = leaf.reader()
+# A term held by at least this many documents of a segment has its postings decoded once, when the
+# segment is first opened (SegmentPostings): Whoosh reads postings by unpickling each block of them
+# with its word positions, about a microsecond a document in Python, and the common words are most of
+# what a search reads. About 8 MB at 10,000 services, read in gunicorn's master and shared by the
+# workers (operations/prefork.py); a rare term is read from the index when it is asked for.
+KEEP_POSTINGS_FROM = 16
+
+
+def _stored_postings(reader: IndexReader, field: str, text: bytes) -> tuple[Ints, NDArray[np.float32]]:
+    """A term's document numbers and weights (term frequencies) in one segment, a block at a time; the
+    segment's deleted documents are not left out here (see _Tally.postings)."""
     if (field, text) not in reader:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
     matcher = reader.postings(field, text)
-    deleted: set[int] = set()
     if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):
-        # A segment with deleted documents (an edited service's old version): read the postings
-        # themselves, then leave those documents out.
-        deleted, matcher = reader.deleted_docs_set, matcher.child
+        matcher = matcher.child  # the postings themselves, without Whoosh's filter of deleted documents
     ids: list[NDArray[np.int64]] = []
     weights: list[NDArray[np.float32]] = []
     if isinstance(matcher, W3LeafMatcher):
@@ -115,21 +121,53 @@ def _postings(leaf: Searcher, field: str, text: bytes) -> tuple[NDArray[np.int64
         weights.append(np.asarray(found_weights, dtype=np.float32))
     if not ids:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    all_ids, all_weights = np.concatenate(ids), np.concatenate(weights)
-    if deleted:
-        kept = ~np.isin(all_ids, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
-        all_ids, all_weights = all_ids[kept], all_weights[kept]
-    return all_ids, all_weights
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+class SegmentPostings:
+    """The postings of each segment's common terms in the scored fields (KEEP_POSTINGS_FROM), decoded
+    once per segment: a segment never changes once written (an edit adds a new one, and marks the old
+    document deleted, which _Tally.postings leaves out)."""
+
+    def __init__(self, fields: Iterable[str]) -> None:
+        self.fields = tuple(fields)
+        self._by_segment: dict[str, dict[tuple[str, bytes], tuple[NDArray[np.int32], NDArray[np.float32]]]] = {}
+
+    def of(self, leaf: Searcher) -> dict[tuple[str, bytes], tuple[NDArray[np.int32], NDArray[np.float32]]]:
+        reader = leaf.reader()
+        segment = reader.segment()
+        if segment is None:
+            return {}
+        key = segment.segment_id()
+        kept = self._by_segment.get(key)
+        if kept is None:
+            kept = {}
+            for field in self.fields:
+                if field not in reader.schema:
+                    continue
+                common = [text for text, info in reader.iter_field(field)
+                          if info.doc_frequency() >= KEEP_POSTINGS_FROM]
+                for text in common:
+                    ids, weights = _stored_postings(reader, field, text)
+                    kept[(field, text)] = (ids.astype(np.int32), weights)
+            self._by_segment[key] = kept
+        return kept
+
+    def keep_only(self, leaves: Iterable[Searcher]) -> None:
+        """Forget segments no longer in the index."""
+        current = {leaf.reader().segment().segment_id() for leaf in leaves if leaf.reader().segment() is not None}
+        self._by_segment = {key: value for key, value in self._by_segment.items() if key in current}
 
 
 class _Tally:
     """Scores being added up over a whole searcher: each document's total, how many of the query's
     terms it holds, and how many of the query's terms its segment holds (for the coordination bonus)."""
 
-    def __init__(self, searcher: Searcher, lengths: FieldLengths) -> None:
+    def __init__(self, searcher: Searcher, lengths: FieldLengths, kept: SegmentPostings | None = None) -> None:
         size = searcher.doc_count_all()
         self.searcher = searcher
         self.lengths = lengths
+        self.kept = kept
         self.leaves = searcher.leaf_searchers()
         self._read: dict[tuple[int, str, bytes], tuple[Ints, NDArray[np.float32]]] = {}
         self.total = np.zeros(size, dtype=np.float64)
@@ -137,11 +175,20 @@ class _Tally:
         self.terms = np.zeros(size, dtype=np.int32)
 
     def postings(self, leaf: Searcher, field: str, text: bytes) -> tuple[Ints, NDArray[np.float32]]:
-        """A term's postings in one segment, read once for the whole query (a phrase's words again)."""
+        """A term's postings in one segment (kept, or read from the index), without the segment's deleted
+        documents; found once for the whole query (a phrase's words again)."""
         key = (id(leaf), field, text)
         found = self._read.get(key)
         if found is None:
-            found = self._read[key] = _postings(leaf, field, text)
+            reader = leaf.reader()
+            kept = self.kept.of(leaf).get((field, text)) if self.kept is not None else None
+            ids, weights = ((kept[0].astype(np.int64), kept[1]) if kept is not None
+                            else _stored_postings(reader, field, text))
+            if len(ids) and reader.has_deletions():
+                deleted = reader.deleted_docs_set
+                live = ~np.isin(ids, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
+                ids, weights = ids[live], weights[live]
+            found = self._read[key] = (ids, weights)
         return found
 
     def term(self, field: str, text: bytes, boost: float) -> None:
@@ -229,10 +276,10 @@ class _Tally:
         return Scored(docnums.astype(np.int64), scores)
 
 
-def score(searcher: Searcher, query: Query, lengths: FieldLengths) -> Scored:
+def score(searcher: Searcher, query: Query, lengths: FieldLengths, kept: SegmentPostings | None = None) -> Scored:
     """Every document matching `query` (an Or of terms, phrases and fuzzy terms), with its score."""
     clauses = list(query.subqueries) if isinstance(query, Or) else [query]
-    tally = _Tally(searcher, lengths)
+    tally = _Tally(searcher, lengths, kept)
     for clause in clauses:
         if isinstance(clause, FuzzyTerm):
             tally.fuzzy(clause)
