@@ -7,10 +7,12 @@ Bad values (an unknown id, a withdrawn service, a strange direction) change noth
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from flask import Blueprint, flash, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from portal.access import public
@@ -33,6 +35,30 @@ def shortlist_context() -> dict[str, object]:
     if not has_request_context():  # templates rendered by commands (emails) have no session
         return {"shortlist_ids": frozenset()}
     return {"shortlist_ids": frozenset(services.saved_ids())}
+
+
+SHORTLIST_FORM_KEY = "portal.shortlist_form"  # kept with the request (g can outlive one, as in tests)
+
+
+@dataclass(frozen=True)
+class ShortlistForm:
+    add: str
+    remove: str
+    token: str
+    back: str  # the page to come back to
+
+
+@blueprint.app_template_global()
+def shortlist_form() -> ShortlistForm:
+    """What every add or remove button on a page shares (the two addresses, this visitor's form token,
+    the page to come back to): worked out once a page rather than once a button (twenty on a page of
+    results)."""
+    found: ShortlistForm | None = request.environ.get(SHORTLIST_FORM_KEY)
+    if found is None:
+        found = ShortlistForm(url_for("shortlist.add"), url_for("shortlist.remove"), generate_csrf(),
+                              request.full_path if request.query_string else request.path)
+        request.environ[SHORTLIST_FORM_KEY] = found
+    return found
 
 
 @blueprint.app_template_global()
