@@ -31,6 +31,7 @@ from whoosh.writing import IndexWriter
 
 from portal.search.analysis import (
     MAX_TYPO_EXPANSIONS,
+    HighlightTokens,
     TypoBudget,
     family_stem,
     plain_analyzer,
@@ -458,7 +459,7 @@ class WhooshIndex:
         found: dict[str, str] = {}
         if words:
             docnums = self._docnums_by_id(searcher)
-            analyzer = searcher.schema["description"].analyzer
+            analyzer = HighlightTokens(searcher.schema["description"].analyzer)
             formatter = HtmlFormatter(tagname="mark", classname="portal-match", termclass="term", between=" … ")
             scorer = BasicFragmentScorer()
             for service_id in ids:
