@@ -66,11 +66,6 @@ class SearchParams:
         return ", ".join(str(age) for age in self.ages)
 
     @property
-    def level(self) -> str | None:
-        """The level asked about, when there is exactly one (the filter offers one at a time)."""
-        return self.levels[0] if len(self.levels) == 1 else None
-
-    @property
     def has_filters(self) -> bool:
         return bool(self.ages or self.needs or self.levels or self.free or self.day or self.language
                     or self.accessibility or self.neighbourhood or self.self_referral)

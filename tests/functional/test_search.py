@@ -148,6 +148,9 @@ def test_several_levels_find_services_at_any_of_them(client: FlaskClient) -> Non
     assert "Children's Social Care" in both and both <= additional | specialist
     early = search(client, q="social care", level=["universal", "additional-needs"])
     assert "Children's Social Care" not in names(early)
+    # The filter form keeps every level asked for, so applying it again loses none.
+    ticked = {box["value"] for box in early.select("input[name=level]") if box.has_attr("checked")}
+    assert ticked == {"universal", "additional-needs"}
 
 
 def test_need_filter_and_facet_counts(client: FlaskClient) -> None:

@@ -38,7 +38,6 @@ def test_a_wrong_age_among_several_is_an_error() -> None:
 def test_several_levels_are_all_kept_and_unknown_ones_noticed() -> None:
     params = parse(("level", "universal"), ("level", "additional-needs"), ("level", "nonsense"))
     assert params.levels == ["universal", "additional-needs"]
-    assert params.level is None
     assert params.query_args()["level"] == ["universal", "additional-needs"]
     assert len(params.notices) == 1
-    assert parse(("level", "universal")).level == "universal"
+    assert parse(("level", "universal")).levels == ["universal"]
