@@ -170,6 +170,7 @@ class _Tally:
         self.kept = kept
         self.leaves = searcher.leaf_searchers()
         self._read: dict[tuple[int, str, bytes], tuple[Ints, NDArray[np.float32]]] = {}
+        self._deleted: dict[int, Ints | None] = {}
         self.total = np.zeros(size, dtype=np.float64)
         self.matched = np.zeros(size, dtype=np.int32)
         self.terms = np.zeros(size, dtype=np.int32)
@@ -184,12 +185,21 @@ class _Tally:
             kept = self.kept.of(leaf).get((field, text)) if self.kept is not None else None
             ids, weights = ((kept[0].astype(np.int64), kept[1]) if kept is not None
                             else _stored_postings(reader, field, text))
-            if len(ids) and reader.has_deletions():
-                deleted = reader.deleted_docs_set
-                live = ~np.isin(ids, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
+            deleted = self.deleted(leaf)
+            if len(ids) and deleted is not None:
+                live = ~np.isin(ids, deleted)
                 ids, weights = ids[live], weights[live]
             found = self._read[key] = (ids, weights)
         return found
+
+    def deleted(self, leaf: Searcher) -> Ints | None:
+        """The segment's deleted documents (older versions of edited services), once for the query."""
+        key = id(leaf)
+        if key not in self._deleted:
+            reader = leaf.reader()
+            found = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+            self._deleted[key] = np.fromiter(found, dtype=np.int64, count=len(found)) if found else None
+        return self._deleted[key]
 
     def term(self, field: str, text: bytes, boost: float) -> None:
         """A term in every document holding it."""
