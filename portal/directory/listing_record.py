@@ -15,6 +15,7 @@ from typing import Any
 
 from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY
 from portal.models import Service
+from portal.models.location import address_lines
 
 FORMAT = 1
 
@@ -49,7 +50,7 @@ class Address:
     postal_code: str
 
     def lines(self) -> list[str]:
-        return [part for part in (self.address_1, self.address_2, self.city, self.postal_code) if part]
+        return address_lines(self.address_1, self.address_2, self.city, self.postal_code)
 
 
 @dataclass(frozen=True)

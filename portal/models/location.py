@@ -60,8 +60,12 @@ class Address(db.Model):  # type: ignore[name-defined,misc]
     location: Mapped[Location] = relationship(back_populates="addresses")
 
     def lines(self) -> list[str]:
-        parts = [self.address_1, self.address_2, self.city, self.postal_code]
-        return [p for p in parts if p]
+        return address_lines(self.address_1, self.address_2, self.city, self.postal_code)
+
+
+def address_lines(*parts: str | None) -> list[str]:
+    """An address as the lines a page shows, blank parts left out (a service page's kept record too)."""
+    return [part for part in parts if part]
 
 
 class Accessibility(db.Model):  # type: ignore[name-defined,misc]

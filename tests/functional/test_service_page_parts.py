@@ -4,7 +4,8 @@ changes (directory/page_parts.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -103,30 +104,28 @@ def test_an_unknown_language_is_refused(own_app: Flask) -> None:
     assert result.exit_code != 0 and "No such language: xx" in result.output
 
 
-def statements_during(app: Flask, action: Callable[[], object]) -> list[str]:
-    """The SQL statements the app's engine ran while `action` ran."""
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block."""
     ran: list[str] = []
 
     def note(conn: object, cursor: object, statement: str, *args: object) -> None:
         ran.append(statement)
 
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
+    event.listen(db.engine, "before_cursor_execute", note)
     try:
-        action()
+        yield ran
     finally:
-        event.remove(engine, "before_cursor_execute", note)
-    return ran
+        event.remove(db.engine, "before_cursor_execute", note)
 
 
 def test_a_kept_page_is_read_in_one_query(own_app: Flask) -> None:
     client = own_app.test_client()
     service = mapped_service(own_app)
     client.get(f"/services/{service.id}")  # built and kept (if it was not already)
-    response: list[object] = []
-    ran = statements_during(own_app, lambda: response.append(client.get(f"/services/{service.id}")))
-    page = response[0]
-    assert getattr(page, "status_code") == 200 and service.name in getattr(page, "get_data")(as_text=True)
+    with statements() as ran:
+        page = client.get(f"/services/{service.id}")
+    assert page.status_code == 200 and service.name in page.get_data(as_text=True)
     assert len(ran) == 1, ran
 
 
