@@ -10,14 +10,15 @@ How a language is chosen (README "Languages"):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from babel.support import NullTranslations
 from flask import Flask, g, redirect, request, url_for
 from flask_babel import get_locale, get_translations, refresh
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -56,6 +57,8 @@ def init_i18n(app: Flask) -> None:
         pgettext=lambda c, s: page_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
     )
+    # ... then _(), gettext() and ngettext() called straight, not through Jinja's alias (see newstyle()).
+    app.jinja_env.globals.update(newstyle(page_translations))
 
 
 TRANSLATIONS_KEY = "_portal_translations"
@@ -172,21 +175,30 @@ def catalogue_context() -> dict[str, Any]:
     """`_()` and `ngettext()` in templates, through this render's catalogue, looked up once per page.
 
     Flask-Babel's own template callables look the catalogue up again for every string (about a third
-    of the time a results page took to render). These behave as Jinja's "newstyle" gettext does:
-    escaped, then always formatted with the variables given. Made at each render, so a page rendered
-    under `force_locale` (an email in English) gets that catalogue."""
+    of the time a results page took to render). Made at each render, so a page rendered under
+    `force_locale` (an email in English) gets that catalogue. Macros imported without context use the
+    globals, which find the catalogue through page_translations()."""
     catalogue = get_translations()
+    return newstyle(lambda: catalogue)
 
-    @pass_context
-    def gettext(context: Context, string: str, **variables: Any) -> str:
-        text = catalogue.ugettext(string)
-        # As Jinja's own: the catalogue's text is ours; the variables are escaped by Markup's %.
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
 
-    @pass_context
-    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+def newstyle(catalogue: Callable[[], NullTranslations]) -> dict[str, Any]:
+    """_(), gettext() and ngettext() as Jinja's "newstyle" ones behave: the catalogue's text (ours) is
+    marked safe and always formatted with the variables given, which Markup's % escapes.
+
+    They take the evaluation context, not the whole context: Jinja hands a function that takes the
+    context a new copy of it whenever it is called inside a loop or a block that sets variables (ten
+    copies a service page), and Jinja's own _() is an alias that resolves and calls gettext again."""
+
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+        text = catalogue().ugettext(string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables  # nosec B704
+
+    @pass_eval_context
+    def ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
-        text = catalogue.ungettext(singular, plural, num)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
+        text = catalogue().ungettext(singular, plural, num)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables  # nosec B704
 
-    return {"gettext": gettext, "ngettext": ngettext}
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}

@@ -161,3 +161,40 @@ def test_a_template_string_follows_the_language_in_force_within_one_request(app:
         assert line.render() == "Ages:"
         with force_locale("pl"):
             assert line.render() == "Wiek:"
+
+
+def test_template_strings_translate_and_escape_in_loops_blocks_and_macros(app: Flask) -> None:
+    """_(), gettext() and ngettext() take the evaluation context (i18n.newstyle): inside a loop, a block
+    that sets variables, and a macro imported with or without context, they translate from the language
+    in force and escape the variables given, as Jinja's own newstyle gettext does."""
+    from flask import render_template
+    from flask_babel import force_locale, refresh
+    from jinja2 import DictLoader
+
+    loader = app.jinja_env.loader
+    app.jinja_env.loader = DictLoader({
+        "strings.html": '{% macro ages() %}{{ _("Ages:") }}{% endmacro %}'
+                        '{% macro named(name) %}{{ _("Back to %(name)s", name=name) }}{% endmacro %}',
+        "page.html": '{% from "strings.html" import ages, named %}'
+                     '{% from "strings.html" import ages as ages_here with context %}'
+                     '{% block body %}{% set shown = 1 %}'
+                     '{% for name in names %}{{ _("Back to %(name)s", name=name) }}|{{ ages() }}|'
+                     '{{ ages_here() }}|{{ named(name) }}|{{ gettext("Ages:") }}|'
+                     '{{ ngettext("%(num)d service", "%(num)d services", shown + loop.index) }}{% endfor %}'
+                     '{% endblock %}',
+    })
+    try:
+        page = app.jinja_env.get_template("page.html")
+        with app.test_request_context("/"):
+            refresh()
+            english = page.render(names=["<b>A&B</b>"])
+            rendered = render_template("page.html", names=["<b>A&B</b>"])  # with the context processors
+            with force_locale("pl"):
+                polish = page.render(names=["<b>A&B</b>"])
+                rendered_polish = render_template("page.html", names=["<b>A&B</b>"])
+    finally:
+        app.jinja_env.loader = loader
+    assert english == ("Back to &lt;b&gt;A&amp;B&lt;/b&gt;|Ages:|Ages:|Back to &lt;b&gt;A&amp;B&lt;/b&gt;|Ages:|"
+                       "2 services")
+    assert rendered == english and rendered_polish == polish
+    assert polish.count("Wiek:") == 3 and "&lt;b&gt;A&amp;B&lt;/b&gt;" in polish and "<b>" not in polish
