@@ -13,11 +13,13 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from flask import Flask, current_app
 from flask.templating import Environment
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import get_locale
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from portal.accounts.navigation import staff_links
 from portal.datafiles.vocabularies import Vocabularies
+from portal.i18n import gettext, ngettext
+from portal.listing_words import age_range, day_name, option_count
 from portal.phones import phone, phone_link, with_phones
 from portal.security import csp_nonce
 from portal.urgent import URGENT_CONTACTS
@@ -66,6 +68,9 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["allowed_link"] = allowed_link
     app.jinja_env.filters["with_phones"] = with_phones
     app.jinja_env.globals["miles"] = miles
+    app.jinja_env.globals["age_range"] = age_range
+    app.jinja_env.globals["day_name"] = day_name
+    app.jinja_env.globals["option_count"] = option_count
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["staff_links"] = staff_links
     app.jinja_env.globals["phone"] = phone

@@ -79,6 +79,19 @@ def page_translations() -> NullTranslations:
     return translations
 
 
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's gettext for text a page shows, through the catalogue found once per request."""
+    text: str = page_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Flask-Babel's ngettext (num given as a variable too), through the request's catalogue."""
+    variables.setdefault("num", num)
+    text: str = page_translations().ungettext(singular, plural, num)
+    return text % variables
+
+
 def url_for_without_prefix_for_assets(endpoint: str, **values: Any) -> str:
     """Templates' url_for: pages keep the language prefix, static files do not (one cached copy)."""
     url = url_for(endpoint, **values)
