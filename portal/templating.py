@@ -20,6 +20,7 @@ from portal.accounts.navigation import staff_links
 from portal.datafiles.vocabularies import Vocabularies
 from portal.i18n import gettext, ngettext
 from portal.listing_words import age_range, day_name, option_count
+from portal.paging import pages_shown
 from portal.phones import phone, phone_link, with_phones
 from portal.security import csp_nonce
 from portal.urgent import URGENT_CONTACTS
@@ -71,6 +72,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["age_range"] = age_range
     app.jinja_env.globals["day_name"] = day_name
     app.jinja_env.globals["option_count"] = option_count
+    app.jinja_env.globals["pages_shown"] = pages_shown
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["staff_links"] = staff_links
     app.jinja_env.globals["phone"] = phone
