@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from babel.support import NullTranslations
-from flask import Flask, g, redirect, request, url_for
+from flask import Flask, current_app, g, redirect, request, url_for
 from flask_babel import get_locale, get_translations, refresh
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
@@ -92,14 +92,49 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     return text % variables
 
 
+# Links that are the same on every page of a language: the menu's, the footer's, static files'.
+FIXED_LINKS: dict[tuple[str, str, str, str], str] = {}
+FIXED_LINKS_LIMIT = 1024
+
+
 def url_for_without_prefix_for_assets(endpoint: str, **values: Any) -> str:
-    """Templates' url_for: pages keep the language prefix, static files do not (one cached copy)."""
+    """Templates' url_for: pages keep the language prefix, static files do not (one cached copy).
+
+    A link with no values but a static file's name (a page's menu and footer links, its style sheet
+    and scripts: twenty or thirty on every page) depends only on where the site is served and the
+    language prefix, so it is built once for each and reused. Links the url_defaults hooks add to
+    (a kiosk visit's) and links with values are built every time."""
+    fixed = _fixed_link(endpoint, values)
+    if fixed is not None:
+        found = FIXED_LINKS.get(fixed)
+        if found is not None:
+            return found
     url = url_for(endpoint, **values)
     if (endpoint == "static" or endpoint.endswith(".static")) and not values.get("_external"):
         prefixed, root = request.script_root, str(request.environ.get(ORIGINAL_ROOT_KEY, ""))
         if request.environ.get(LOCALE_KEY) and url.startswith(prefixed + "/"):
             url = root.rstrip("/") + url[len(prefixed):]
+    if fixed is not None and len(FIXED_LINKS) < FIXED_LINKS_LIMIT:
+        FIXED_LINKS[fixed] = url
     return url
+
+
+def _fixed_link(endpoint: str, values: dict[str, Any]) -> tuple[str, str, str, str] | None:
+    """The key of a link that is the same wherever it is asked for, given where the site is served
+    and the language prefix; None for any other link."""
+    if endpoint == "static":
+        if len(values) != 1 or not isinstance(values.get("filename"), str):
+            return None
+        filename = values["filename"]
+    elif values or endpoint.startswith("."):
+        return None
+    else:
+        filename = ""
+        added: dict[str, Any] = {}
+        current_app.inject_url_defaults(endpoint, added)
+        if added:
+            return None
+    return (request.script_root, str(request.environ.get(ORIGINAL_ROOT_KEY, "")), endpoint, filename)
 
 
 def own_words() -> Markup:

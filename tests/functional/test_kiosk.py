@@ -264,3 +264,34 @@ def test_kiosk_settings_are_checked_at_start_up() -> None:
         load_config({**base, "KIOSK_IDLE_SECONDS": "two minutes"})
     with pytest.raises(ConfigError, match="KIOSK_PROMPT_SECONDS"):
         load_config({**base, "KIOSK_PROMPT_SECONDS": "1"})
+
+
+def test_menu_and_style_links_follow_the_language_and_the_kiosk_visit_whatever_came_first(
+        kiosk_terminal: Flask, app: Flask, client: FlaskClient) -> None:
+    """The links on every page (menu, footer, style sheet) are built once per language prefix
+    (i18n.FIXED_LINKS), never for a kiosk visit: after English and Polish pages outside a kiosk, a
+    kiosk's links carry its visit, and English and Polish pages still get their own."""
+    app.config["KIOSK_MODE"] = False
+
+    def links(url: str) -> tuple[str, str]:
+        if url == "/":
+            client.get("/en/")  # English remembered again after a Polish page
+        page = fetch_page(client, url)
+        menu = page.select_one(".govuk-service-navigation a[href*='early-help']")["href"]
+        return menu, page.select_one("link[rel=stylesheet][href*='app.css']")["href"]
+
+    english, polish = links("/"), links("/pl/")
+    assert not english[0].startswith("/pl/") and polish[0] == "/pl" + english[0]
+    assert english[1] == polish[1] and not polish[1].startswith("/pl/")
+    assert links("/") == english and links("/pl/") == polish
+
+    app.config["KIOSK_MODE"] = True
+    client.get("/en/")
+    kiosk = check_kiosk_page(client, "/")
+    menu = kiosk.select_one(".govuk-service-navigation a[href*='early-help']")["href"]
+    with client.session_transaction() as session:
+        visit = session[VISIT]
+    assert urlsplit(menu).path == english[0] and parse_qs(urlsplit(menu).query)["kv"] == [visit]
+    app.config["KIOSK_MODE"] = False
+    client = app.test_client()  # another visitor, on no kiosk
+    assert links("/") == english
