@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from portal.lexicon import edit_distance, fold_letters, is_english_word
 
@@ -49,22 +49,35 @@ def allowed_slips(word: str) -> int:
 
 
 @dataclass(frozen=True)
+class Typed:
+    """A visitor's text made ready once for every phrase of every intent (a few hundred a search)."""
+    words: tuple[str, ...]
+    joined: str
+    exact: frozenset[str]
+    # Where a one-letter slip may be forgiven: Latin words long enough that are not English words.
+    slip_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Alternative:
     text: str
     prefix: bool
+    latin: bool = field(init=False)
+    slips: int = field(init=False)
 
-    def matches(self, typed: list[str], joined: str) -> bool:
-        if not is_latin(self.text):
-            return self.text in joined  # attached prefixes and suffixes in Arabic, Urdu and Bengali script
-        for word in typed:
-            if word == self.text or (self.prefix and word.startswith(self.text)):
-                return True
-        if not self.prefix:
-            slips = allowed_slips(self.text)
-            return slips > 0 and any(
-                len(word) >= MIN_FUZZY_LENGTH and is_latin(word) and not is_english_word(word)
-                and edit_distance(word, self.text, slips) <= slips for word in typed)
-        return False
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "latin", is_latin(self.text))
+        object.__setattr__(self, "slips", 0 if self.prefix else allowed_slips(self.text))
+
+    def matches(self, typed: Typed) -> bool:
+        if not self.latin:
+            return self.text in typed.joined  # attached prefixes and suffixes in Arabic, Urdu and Bengali script
+        if self.prefix:
+            return any(word.startswith(self.text) for word in typed.words)
+        if self.text in typed.exact:
+            return True
+        return self.slips > 0 and any(
+            edit_distance(word, self.text, self.slips) <= self.slips for word in typed.slip_words)
 
 
 @dataclass(frozen=True)
@@ -73,8 +86,8 @@ class Phrase:
     source: str
     slots: tuple[tuple[Alternative, ...], ...]
 
-    def matches(self, typed: list[str], joined: str) -> bool:
-        return all(any(alternative.matches(typed, joined) for alternative in slot) for slot in self.slots)
+    def matches(self, typed: Typed) -> bool:
+        return all(any(alternative.matches(typed) for alternative in slot) for slot in self.slots)
 
 
 def compile_phrase(source: str) -> Phrase:
@@ -95,6 +108,12 @@ def compile_phrase(source: str) -> Phrase:
     return Phrase(source, tuple(slots))
 
 
-def prepared(text: str) -> tuple[list[str], str]:
+def prepared(text: str) -> Typed:
     typed = words(text)
-    return typed, " ".join(typed)
+    return Typed(
+        words=tuple(typed),
+        joined=" ".join(typed),
+        exact=frozenset(typed),
+        slip_words=tuple(word for word in typed
+                         if len(word) >= MIN_FUZZY_LENGTH and is_latin(word) and not is_english_word(word)),
+    )

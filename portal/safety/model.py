@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from portal.safety.matching import Phrase, prepared
+from portal.safety.matching import Phrase, Typed, prepared
 
 LANGUAGES = ("en", "ur", "bn", "pl", "ar")
 
@@ -38,8 +38,8 @@ class Intent:
     contacts: tuple[PanelContact, ...]
     phrases: dict[str, tuple[Phrase, ...]] = field(hash=False, compare=False)
 
-    def matches(self, typed: list[str], joined: str) -> bool:
-        return any(phrase.matches(typed, joined) for phrases in self.phrases.values() for phrase in phrases)
+    def matches(self, typed: Typed) -> bool:
+        return any(phrase.matches(typed) for phrases in self.phrases.values() for phrase in phrases)
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ class SafetyIntents:
         """The first intent (in the file's order) whose phrases the text matches, in any language."""
         if not text or not text.strip():
             return None
-        typed, joined = prepared(text)
-        return next((intent for intent in self.intents if intent.matches(typed, joined)), None)
+        typed = prepared(text)
+        return next((intent for intent in self.intents if intent.matches(typed)), None)
 
     def for_needs(self, needs: Iterable[str]) -> Intent | None:
         wanted = set(needs)

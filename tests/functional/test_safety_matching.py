@@ -1,0 +1,75 @@
+"""The safety matcher (portal/safety/matching.py) prepares a visitor's text once for every phrase: its
+answers must be the rule's, written out here word by word as it reads in the module's docstring, for
+every phrase of directory_data/search/safety.yaml and texts made from them with slips of one letter."""
+
+from __future__ import annotations
+
+import random
+
+from flask import Flask
+
+from portal.lexicon import edit_distance, is_english_word
+from portal.safety.matching import MIN_FUZZY_LENGTH, Alternative, allowed_slips, is_latin, words
+
+
+def by_the_rule(alternative: Alternative, typed: list[str], joined: str) -> bool:
+    if not is_latin(alternative.text):
+        return alternative.text in joined
+    for word in typed:
+        if word == alternative.text or (alternative.prefix and word.startswith(alternative.text)):
+            return True
+    if not alternative.prefix:
+        slips = allowed_slips(alternative.text)
+        return slips > 0 and any(
+            len(word) >= MIN_FUZZY_LENGTH and is_latin(word) and not is_english_word(word)
+            and edit_distance(word, alternative.text, slips) <= slips for word in typed)
+    return False
+
+
+def intent_by_the_rule(intents, text: str) -> str | None:  # type: ignore[no-untyped-def]
+    typed = words(text)
+    joined = " ".join(typed)
+    for intent in intents.intents:
+        if any(all(any(by_the_rule(alternative, typed, joined) for alternative in slot) for slot in phrase.slots)
+               for phrases in intent.phrases.values() for phrase in phrases):
+            return str(intent.id)
+    return None
+
+
+def slipped(word: str, rng: random.Random) -> str:
+    """The word with one letter dropped, changed, doubled or swapped with the next."""
+    if len(word) < 2:
+        return word
+    at = rng.randrange(len(word) - 1)
+    kind = rng.choice(("drop", "change", "double", "swap"))
+    if kind == "drop":
+        return word[:at] + word[at + 1:]
+    if kind == "change":
+        return word[:at] + rng.choice("abcdefghijklmnopqrstuvwxyz") + word[at + 1:]
+    if kind == "double":
+        return word[:at] + word[at] + word[at:]
+    return word[:at] + word[at + 1] + word[at] + word[at + 2:]
+
+
+def test_every_phrase_and_its_slips_match_as_the_rule_says(app: Flask) -> None:
+    intents = app.extensions["safety_intents"]
+    rng = random.Random(19)
+    texts = ["", "   ", "warm coats for winter", "my dad hits me", "help with money and debt"]
+    for intent in intents.intents:
+        for phrases in intent.phrases.values():
+            for phrase in phrases:
+                options = [[alternative.text for alternative in slot] for slot in phrase.slots]
+                plain = " ".join(rng.choice(option) for option in options)
+                texts += [plain, plain.upper(), "please " + plain + " now",
+                          " ".join(slipped(word, rng) for word in plain.split()),
+                          " ".join(reversed(plain.split())), plain.split()[0]]
+                texts += [" ".join(slipped(rng.choice(option), rng) + rng.choice(("", "ing", "s"))
+                                   for option in options) for _ in range(3)]
+    assert len(texts) > 1000
+    found = 0
+    for text in texts:
+        expected = intent_by_the_rule(intents, text)
+        got = intents.for_text(text)
+        assert (got.id if got else None) == expected, text
+        found += expected is not None
+    assert found > len(texts) // 3  # many of the texts made from phrases match, as they should
