@@ -24,7 +24,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatter, highlight
+from whoosh.highlight import FIRST, BasicFragmentScorer, ContextFragmenter, HtmlFormatter, top_fragments
 from whoosh.query import FuzzyTerm, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
@@ -459,15 +459,17 @@ class WhooshIndex:
         found: dict[str, str] = {}
         if words:
             docnums = self._docnums_by_id(searcher)
-            analyzer = HighlightTokens(searcher.schema["description"].analyzer)
+            # Whoosh's `highlight` with its fragmenter, scorer and formatter; the tokens made, marked
+            # and fragmented in one loop (analysis.HighlightTokens.fragments).
+            tokens = HighlightTokens(searcher.schema["description"].analyzer)
             formatter = HtmlFormatter(tagname="mark", classname="portal-match", termclass="term", between=" … ")
-            scorer = BasicFragmentScorer()
+            scorer, terms = BasicFragmentScorer(), frozenset(words)
             for service_id in ids:
                 docnum = docnums.get(service_id)
                 if docnum is not None:
                     text = searcher.stored_fields(docnum).get("description") or ""
-                    found[service_id] = highlight(text, words, analyzer, SNIPPET_FRAGMENTER, formatter, top=2,
-                                                  scorer=scorer, mode="index") or ""
+                    best = top_fragments(tokens.fragments(text, terms, SNIPPET_FRAGMENTER), 2, scorer, FIRST)
+                    found[service_id] = formatter(text, best) or ""
         with self._lock:
             for service_id in ids:
                 self._snippets[(query_key, service_id)] = found.get(service_id, "")
