@@ -319,9 +319,9 @@ class MemorySampler(threading.Thread):
 
 def memory_verdict(samples: list[tuple[float, float, int]]) -> tuple[float, float, bool]:
     """Median of the samples from the middle of the hold and from its last tenth; flat when the growth
-    between them is under 2% (or 5 MB). The first half is left out of the verdict (but printed): the
-    search caches are bounded by count (portal/search: MATCH_CACHE_SIZE,
-    SNIPPET_CACHE_SIZE) and fill during it, while a leak would go on growing to the end."""
+    between them is under 2% (or 5 MB). The first half is left out of the verdict (but printed): what
+    a worker keeps by count (stems, distances, QR codes) fills during it, while a leak would go on
+    growing to the end."""
     sizes = [size for _, size, _ in samples]
     tenth = max(1, len(sizes) // 10)
     middle = statistics.median(sizes[len(sizes) // 2:len(sizes) // 2 + tenth])

@@ -16,7 +16,6 @@ import os
 import shutil
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from itertools import islice
@@ -46,8 +45,6 @@ KEEP_GENERATIONS = 2
 # The text matches of this many recent searches (each up to TEXT_MATCH_LIMIT scores) and snippets are
 # kept per process: the same words with another postcode or filters then cost no scoring. Bounded so
 # that a worker stays small (512 matches held 50 MB).
-MATCH_CACHE_SIZE = 64
-SNIPPET_CACHE_SIZE = 2_000
 # A snippet: up to two passages of the description around the words matched, 220 characters at most.
 SNIPPET_FRAGMENTER = ContextFragmenter(maxchars=220, surround=60)
 INDEX_NAME = "services"
@@ -140,9 +137,6 @@ class WhooshIndex:
         self._opened: str | None = None
         # Text matches of recent searches, for the searcher they were made with: the same words
         # with another postcode or other filters then cost no scoring at all.
-        self._generation = 0
-        self._matches: OrderedDict[tuple[object, ...], TextMatch] = OrderedDict()
-        self._snippets: OrderedDict[tuple[object, ...], str] = OrderedDict()
         self._lock = threading.RLock()
         # Service ids by document number, for the current searcher, and by segment.
         self._ids_searcher: Searcher | None = None
@@ -309,9 +303,6 @@ class WhooshIndex:
                 for leaf in leaves:  # a new segment's common terms (after a rebuild, every segment's)
                     self._kept.of(leaf)
                 self._opened = target
-                self._generation += 1
-                self._matches.clear()
-                self._snippets.clear()
             return self._searcher
 
     def warm(self) -> None:
@@ -365,12 +356,6 @@ class WhooshIndex:
         if searcher is None:
             return TextMatch()
         words = list(dict.fromkeys(query_words(text) + [w for w in (extra_words or []) if w]))
-        key = (self._generation, tuple(words), tuple(need_slugs), tuple(sorted(understood or ())))
-        with self._lock:
-            cached = self._matches.get(key)
-            if cached is not None:
-                self._matches.move_to_end(key)
-                return cached
         budget = TypoBudget()
         query = self.build_query(words, need_slugs, searcher, budget, typed=len(query_words(text)))
         if query is None:
@@ -380,13 +365,8 @@ class WhooshIndex:
         ids = self._ids_by_docnum(searcher)
         scores = {ids[docnum]: value for docnum, value in zip(docnums.tolist(), values.tolist())
                   if ids[docnum] is not None}
-        matched = TextMatch(scores=scores, suggestion=self.suggest(text, searcher, understood, TypoBudget()),
-                            query=query, typo_words=tuple(budget.spent))
-        with self._lock:
-            self._matches[key] = matched
-            while len(self._matches) > MATCH_CACHE_SIZE:
-                self._matches.popitem(last=False)
-        return matched
+        return TextMatch(scores=scores, suggestion=self.suggest(text, searcher, understood, TypoBudget()),
+                         query=query, typo_words=tuple(budget.spent))
 
     def _ids_by_docnum(self, searcher: Searcher) -> list[str | None]:
         """The service id of every document number of `searcher`. Each segment's ids are read from
@@ -444,39 +424,28 @@ class WhooshIndex:
         searcher = self.searcher()
         if query is None or searcher is None or not ids:
             return {}
-        query_key = (self._generation, repr(query))
-        with self._lock:
-            known = {service_id: self._snippets.get((query_key, service_id)) for service_id in ids}
-        snippets = {service_id: snippet for service_id, snippet in known.items() if snippet is not None}
-        missing = [service_id for service_id, snippet in known.items() if snippet is None]
-        if not missing:
-            return {service_id: snippet for service_id, snippet in snippets.items() if snippet}
-        ids = missing
         # Each description is marked with the description words of the query that the index holds
         # (typo-tolerant words expanded to the real words they matched): the words Whoosh's own
         # `hit.highlights` marks, found without running the query again for these services.
         words = self._description_words(query, searcher)
+        if not words:
+            return {}
+        docnums = self._docnums_by_id(searcher)
+        # Whoosh's `highlight` with its fragmenter, scorer and formatter; the tokens made, marked and
+        # fragmented in one loop (analysis.HighlightTokens.fragments).
+        tokens = HighlightTokens(searcher.schema["description"].analyzer)
+        formatter = HtmlFormatter(tagname="mark", classname="portal-match", termclass="term", between=" … ")
+        scorer, terms = BasicFragmentScorer(), frozenset(words)
         found: dict[str, str] = {}
-        if words:
-            docnums = self._docnums_by_id(searcher)
-            # Whoosh's `highlight` with its fragmenter, scorer and formatter; the tokens made, marked
-            # and fragmented in one loop (analysis.HighlightTokens.fragments).
-            tokens = HighlightTokens(searcher.schema["description"].analyzer)
-            formatter = HtmlFormatter(tagname="mark", classname="portal-match", termclass="term", between=" … ")
-            scorer, terms = BasicFragmentScorer(), frozenset(words)
-            for service_id in ids:
-                docnum = docnums.get(service_id)
-                if docnum is not None:
-                    text = searcher.stored_fields(docnum).get("description") or ""
-                    best = top_fragments(tokens.fragments(text, terms, SNIPPET_FRAGMENTER), 2, scorer, FIRST)
-                    found[service_id] = formatter(text, best) or ""
-        with self._lock:
-            for service_id in ids:
-                self._snippets[(query_key, service_id)] = found.get(service_id, "")
-            while len(self._snippets) > SNIPPET_CACHE_SIZE:
-                self._snippets.popitem(last=False)
-        snippets.update(found)
-        return {service_id: snippet for service_id, snippet in snippets.items() if snippet}
+        for service_id in ids:
+            docnum = docnums.get(service_id)
+            if docnum is not None:
+                text = searcher.stored_fields(docnum).get("description") or ""
+                snippet = formatter(text, top_fragments(tokens.fragments(text, terms, SNIPPET_FRAGMENTER), 2, scorer,
+                                                        FIRST))
+                if snippet:
+                    found[service_id] = snippet
+        return found
 
     @staticmethod
     def _description_words(query: Query, searcher: Searcher) -> frozenset[str]:
