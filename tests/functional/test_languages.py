@@ -198,3 +198,15 @@ def test_template_strings_translate_and_escape_in_loops_blocks_and_macros(app: F
                        "2 services")
     assert rendered == english and rendered_polish == polish
     assert polish.count("Wiek:") == 3 and "&lt;b&gt;A&amp;B&lt;/b&gt;" in polish and "<b>" not in polish
+
+
+def test_result_cards_mark_organisations_own_words_on_a_translated_page_only(client: FlaskClient) -> None:
+    """Each card's description keeps its language (macros/results.html works it out once a page)."""
+    client.get("/en/")
+    english = fetch_page(client, "/search?q=food")
+    urdu = fetch_page(client, "/ur/search?q=food")
+    english_cards, urdu_cards = english.select(".portal-card"), urdu.select(".portal-card")
+    assert english_cards and len(urdu_cards) == len(english_cards)
+    assert not english.select(".portal-card p[lang]")
+    assert all(card.select_one("p[lang=en][dir=auto]") for card in urdu_cards)
+    assert all(card.select_one("dt").get_text() == "عمریں:" for card in urdu_cards)
