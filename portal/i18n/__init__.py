@@ -92,8 +92,9 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     return text % variables
 
 
-# Links that are the same on every page of a language: the menu's, the footer's, static files'.
-FIXED_LINKS: dict[tuple[str, str, str, str], str] = {}
+# Links that are the same on every page of a language (the menu's, the footer's, static files'), kept
+# with each app under this key.
+FIXED_LINKS_KEY = "portal.fixed_links"
 FIXED_LINKS_LIMIT = 1024
 
 
@@ -102,11 +103,12 @@ def url_for_without_prefix_for_assets(endpoint: str, **values: Any) -> str:
 
     A link with no values but a static file's name (a page's menu and footer links, its style sheet
     and scripts: twenty or thirty on every page) depends only on where the site is served and the
-    language prefix, so it is built once for each and reused. Links the url_defaults hooks add to
+    language prefix, so it is built once for each (per app) and reused. Links the url_defaults hooks add to
     (a kiosk visit's) and links with values are built every time."""
     fixed = _fixed_link(endpoint, values)
+    kept: dict[tuple[str, str, str, str], str] = current_app.extensions.setdefault(FIXED_LINKS_KEY, {})
     if fixed is not None:
-        found = FIXED_LINKS.get(fixed)
+        found = kept.get(fixed)
         if found is not None:
             return found
     url = url_for(endpoint, **values)
@@ -114,8 +116,8 @@ def url_for_without_prefix_for_assets(endpoint: str, **values: Any) -> str:
         prefixed, root = request.script_root, str(request.environ.get(ORIGINAL_ROOT_KEY, ""))
         if request.environ.get(LOCALE_KEY) and url.startswith(prefixed + "/"):
             url = root.rstrip("/") + url[len(prefixed):]
-    if fixed is not None and len(FIXED_LINKS) < FIXED_LINKS_LIMIT:
-        FIXED_LINKS[fixed] = url
+    if fixed is not None and len(kept) < FIXED_LINKS_LIMIT:
+        kept[fixed] = url
     return url
 
 

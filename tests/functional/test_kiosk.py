@@ -269,7 +269,7 @@ def test_kiosk_settings_are_checked_at_start_up() -> None:
 def test_menu_and_style_links_follow_the_language_and_the_kiosk_visit_whatever_came_first(
         kiosk_terminal: Flask, app: Flask, client: FlaskClient) -> None:
     """The links on every page (menu, footer, style sheet) are built once per language prefix
-    (i18n.FIXED_LINKS), never for a kiosk visit: after English and Polish pages outside a kiosk, a
+    (i18n.FIXED_LINKS_KEY), never for a kiosk visit: after English and Polish pages outside a kiosk, a
     kiosk's links carry its visit, and English and Polish pages still get their own."""
     app.config["KIOSK_MODE"] = False
 

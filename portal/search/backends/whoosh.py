@@ -42,9 +42,6 @@ from portal.search.backends.whoosh_scoring import FieldLengths, SegmentPostings,
 from portal.search.documents import ServiceDocument
 
 KEEP_GENERATIONS = 2
-# The text matches of this many recent searches (each up to TEXT_MATCH_LIMIT scores) and snippets are
-# kept per process: the same words with another postcode or filters then cost no scoring. Bounded so
-# that a worker stays small (512 matches held 50 MB).
 # A snippet: up to two passages of the description around the words matched, 220 characters at most.
 SNIPPET_FRAGMENTER = ContextFragmenter(maxchars=220, surround=60)
 INDEX_NAME = "services"
@@ -135,8 +132,6 @@ class WhooshIndex:
         self.need_words = need_words
         self._searcher: Searcher | None = None
         self._opened: str | None = None
-        # Text matches of recent searches, for the searcher they were made with: the same words
-        # with another postcode or other filters then cost no scoring at all.
         self._lock = threading.RLock()
         # Service ids by document number, for the current searcher, and by segment.
         self._ids_searcher: Searcher | None = None
