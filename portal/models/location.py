@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
 from sqlalchemy import Boolean, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models._base import id_column
+
+
+class _Typed(Protocol):
+    @property
+    def address_type(self) -> str: ...
+
+
+AddressLike = TypeVar("AddressLike", bound=_Typed)
+
+
+def main_address(addresses: Sequence[AddressLike]) -> AddressLike | None:
+    """The address a place is shown and found by: its first physical one, else its first."""
+    physical = [address for address in addresses if address.address_type == "physical"]
+    candidates = physical or addresses
+    return candidates[0] if candidates else None
 
 
 class Location(db.Model):  # type: ignore[name-defined,misc]
@@ -37,9 +55,7 @@ class Location(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def address(self) -> Address | None:
-        physical = [a for a in self.addresses if a.address_type == "physical"]
-        candidates = physical or self.addresses
-        return candidates[0] if candidates else None
+        return main_address(self.addresses)
 
 
 class Address(db.Model):  # type: ignore[name-defined,misc]

@@ -12,6 +12,11 @@ from portal.models._base import id_column
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
+def weekdays_of(byday: str | None) -> list[str]:
+    """The day codes of a schedule's `byday` ("MO,WE"), anything else left out."""
+    return [day for day in (byday or "").split(",") if day in WEEKDAYS]
+
+
 class Schedule(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "schedule"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, Numeric, Select, String, Text, and_, select
@@ -30,6 +31,21 @@ AREA_NATIONAL = "National"
 # The service areas a listing may cover, widest last; the wider ones reach Tameside from outside it.
 AREAS = (AREA_ALL_OF_TAMESIDE, AREA_GREATER_MANCHESTER, AREA_NATIONAL)
 WIDER_AREAS = frozenset({AREA_GREATER_MANCHESTER, AREA_NATIONAL})
+
+
+def widest_area_of(names: Iterable[str | None]) -> str | None:
+    """The widest of AREAS among a listing's service area names, or None: only its own places."""
+    present = set(names)
+    widest = [name for name in AREAS if name in present]
+    return widest[-1] if widest else None
+
+
+def free_from(amounts: Iterable[Decimal | None]) -> bool | None:
+    """True when every cost option costs nothing; None when there is none (the cost is not known)."""
+    known = list(amounts)
+    if not known:
+        return None
+    return all(amount == 0 for amount in known)
 
 
 def utcnow() -> dt.datetime:
@@ -107,9 +123,7 @@ class Service(db.Model):  # type: ignore[name-defined,misc]
     def widest_area(self) -> str | None:
         """The widest service area the listing covers (one of AREAS, widest last), or None: only its
         own places."""
-        names = {area.name for area in self.service_areas}
-        widest = [name for name in AREAS if name in names]
-        return widest[-1] if widest else None
+        return widest_area_of(area.name for area in self.service_areas)
 
     @property
     def beyond_tameside(self) -> bool:
@@ -119,9 +133,7 @@ class Service(db.Model):  # type: ignore[name-defined,misc]
     @property
     def is_free(self) -> bool | None:
         """True when every cost option costs nothing; None when the cost is not known."""
-        if not self.cost_options:
-            return None
-        return all(option.amount == 0 for option in self.cost_options)
+        return free_from(option.amount for option in self.cost_options)
 
 
 class ServiceAtLocation(db.Model):  # type: ignore[name-defined,misc]

@@ -1,26 +1,18 @@
 """What search knows about a service: one flat, immutable document per public service, read
-from the database (the one source of truth) and derived again whenever the service changes."""
+from the database (the one source of truth: search/reading.py) and derived again whenever the
+service changes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from sqlalchemy.orm import Session
-
-from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY
-from portal.geo.public_point import PublicPoints
-from portal.models import Service
-from portal.models.schedule import WEEKDAYS
-from portal.models.service import WIDER_AREAS, public_services
+from portal.models.service import WIDER_AREAS
 from portal.seed.gp_practices import SOURCE as GP_PRACTICES_SOURCE
 from portal.seed.libraries import SOURCE as LIBRARIES_SOURCE
 
-ACCESSIBILITY_TAXONOMY = "Tameside accessibility"
-BATCH = 500
 # Places that serve everyone whatever their need (libraries, GP practices): they can also help, but
 # rank after the services for the need asked about and are labelled as such.
 # With the words that ask for that kind of place: a search for one ("gp", "library") puts them first.
@@ -107,69 +99,3 @@ class ServiceDocument:
     @property
     def towns(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(place.town for place in self.places if place.town))
-
-
-def _document(service: Service, public_points: PublicPoints) -> ServiceDocument:
-    places = []
-    days: set[str] = set()
-    for link in service.service_at_locations:
-        location = link.location
-        address = location.address
-        point = public_points.of(location)
-        if point is not None:
-            places.append(Place(point.latitude, point.longitude, address.city if address else "",
-                                location.neighbourhood, bool(location.mask_exact_address)))
-        for schedule in link.schedules:
-            days.update(day for day in (schedule.byday or "").split(",") if day in WEEKDAYS)
-    for schedule in service.schedules:
-        days.update(day for day in (schedule.byday or "").split(",") if day in WEEKDAYS)
-    accessibility = {
-        attribute.taxonomy_term.code
-        for link in service.service_at_locations
-        for attribute in getattr(link.location, "attributes", [])
-        if attribute.taxonomy_term.taxonomy == ACCESSIBILITY_TAXONOMY and attribute.taxonomy_term.code
-    }
-    return ServiceDocument(
-        id=service.id,
-        name=service.name,
-        organisation=service.organization.name,
-        description=service.description or "",
-        eligibility=service.eligibility_description or "",
-        need_slugs=tuple(service.term_codes(NEEDS_TAXONOMY)),
-        level_slugs=tuple(service.term_codes(LEVELS_TAXONOMY)),
-        minimum_age=service.minimum_age,
-        maximum_age=service.maximum_age,
-        free=service.is_free,
-        self_referral=service.self_referral,
-        needs_referral=service.needs_referral,
-        temporarily_closed=service.temporarily_closed,
-        languages=tuple(sorted({(language.code or "").lower() for language in service.languages if language.code})),
-        accessibility=tuple(sorted(accessibility)),
-        all_of_tameside=bool(service.service_areas),
-        places=tuple(places),
-        open_days=frozenset(days),
-        neighbourhoods=frozenset(place.neighbourhood for place in places if place.neighbourhood),
-        last_modified=service.last_modified,
-        assured_date=service.assured_date,
-        general=service.data_source in GENERAL_SOURCES,
-        kind_words=GENERAL_SOURCES.get(service.data_source or "", frozenset()),
-        area=service.widest_area,
-    )
-
-
-def load_documents(session: Session, ids: Collection[str] | None = None) -> Iterator[ServiceDocument]:
-    """Documents for the public services among `ids` (all public services when None)."""
-    query = (
-        public_services()
-        .order_by(Service.id)
-    )
-    public_points = PublicPoints(session)
-    if ids is None:
-        for chunk in session.execute(query.execution_options(yield_per=BATCH)).scalars().partitions():
-            yield from (_document(service, public_points) for service in chunk)
-        return
-    wanted = list(ids)
-    for start in range(0, len(wanted), BATCH):
-        chunk_ids = wanted[start:start + BATCH]
-        for service in session.execute(query.where(Service.id.in_(chunk_ids))).scalars():
-            yield _document(service, public_points)

@@ -21,7 +21,8 @@ from portal.models import PUBLIC_STATUSES, Service
 from portal.search.backends.database import DatabaseTextSearch, ResilientTextIndex
 from portal.search.backends.whoosh import WhooshIndex
 from portal.search.backends.whoosh_repair import check_and_repair
-from portal.search.documents import ServiceDocument, load_documents
+from portal.search.documents import ServiceDocument
+from portal.search.reading import load_documents
 from portal.search.engine import FacetDimensions, SearchEngine, SearchOutcome, TextBackend
 from portal.search.params import SearchParams
 from portal.search.store import DocumentStore

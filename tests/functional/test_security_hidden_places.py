@@ -213,7 +213,7 @@ def test_no_public_answer_holds_the_exact_place(app: Flask, client: FlaskClient,
         if "/map" not in url:  # a hidden place is never drawn on a map
             assert hidden.service_id in text, f"{url} does not show the service at all"
         assert_nothing_exact(hidden, text, url)
-    from portal.search.documents import load_documents
+    from portal.search.reading import load_documents
     (document,) = load_documents(db.session, [hidden.service_id])
     for place in document.places:
         assert metres(Point(place.latitude, place.longitude), hidden.exact) > 900, "the search document"
