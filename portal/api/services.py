@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from portal.api.params import ApiError, Paging, ServiceFilters
@@ -19,7 +19,6 @@ from portal.geo import gazetteer
 from portal.geo.distance import Point, haversine_miles
 from portal.geo.public_point import PublicPoints
 from portal.models import (
-    PUBLIC_STATUSES,
     Attribute,
     Location,
     Schedule,
@@ -34,10 +33,6 @@ from portal.search.service import SearchService
 METRES_PER_MILE = 1609.344
 
 
-def _is_public() -> ColumnElement[bool]:
-    return Service.status.in_(PUBLIC_STATUSES)
-
-
 def _opening_matches(filters: ServiceFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.day:
@@ -49,8 +44,8 @@ def _opening_matches(filters: ServiceFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _service_conditions(filters: ServiceFilters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [_is_public()]
+def _service_conditions(filters: ServiceFilters) -> list[ColumnExpressionArgument[bool]]:
+    conditions: list[ColumnExpressionArgument[bool]] = [Service.is_public]
     if filters.taxonomy_term_id:
         conditions.append(exists().where(Attribute.link_entity == "service", Attribute.link_id == Service.id,
                                          Attribute.taxonomy_term_id == filters.taxonomy_term_id))
@@ -103,7 +98,7 @@ def _location_attributes(location_ids: set[str]) -> dict[str, list[Attribute]]:
 
 def _full_services(ids: list[str]) -> list[Service]:
     query = (
-        select(Service).where(Service.id.in_(ids), _is_public())
+        select(Service).where(Service.id.in_(ids), Service.is_public)
         .options(
             joinedload(Service.organization),
             selectinload(Service.attributes), selectinload(Service.cost_options),
@@ -204,7 +199,7 @@ def _public_points(location_ids: set[str]) -> dict[str, Point | None]:
 def _full_links(ids: list[str]) -> list[ServiceAtLocation]:
     query = (
         select(ServiceAtLocation).join(Service, Service.id == ServiceAtLocation.service_id)
-        .where(ServiceAtLocation.id.in_(ids), _is_public())
+        .where(ServiceAtLocation.id.in_(ids), Service.is_public)
         .options(
             selectinload(ServiceAtLocation.schedules), selectinload(ServiceAtLocation.phones),
             joinedload(ServiceAtLocation.location).selectinload(Location.addresses),

@@ -32,7 +32,6 @@ from portal.geo.page_maps import draw_place_map, labels, service_point
 from portal.i18n import LANGUAGES
 from portal.kiosk.qr import draw_qr_svg
 from portal.models import Service, ServicePagePart
-from portal.models.service import PUBLIC_STATUSES
 from portal.shortlist.services import service_url
 
 KEPT = ServicePagePart.__table__
@@ -97,7 +96,7 @@ def service_page(service_id: str) -> ServicePage | None:
                KEPT.c.map_styles, KEPT.c.map_id, KEPT.c.qr_svg)
         .select_from(Service)
         .outerjoin(KEPT, and_(KEPT.c.service_id == Service.id, KEPT.c.locale == locale))
-        .where(Service.id == service_id, Service.status.in_(PUBLIC_STATUSES))
+        .where(Service.id == service_id, Service.is_public)
     ).first()
     if row is None:
         return None

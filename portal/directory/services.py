@@ -25,7 +25,7 @@ from portal.models import (
     ServiceAtLocation,
 )
 from portal.models.schedule import WEEKDAYS
-from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL, PUBLIC_STATUSES, public_services
+from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL, public_services
 from portal.search.engine import Result
 from portal.search.pages import search_service
 
@@ -114,7 +114,7 @@ class OrganisationListing:
 def organisation_services(organisation: Organization, page: int = 1) -> OrganisationListing:
     """A page of an organisation's public services (NEED_PAGE_SIZE a page, as a need's page): an
     organisation may list hundreds."""
-    public = Service.organization_id == organisation.id, Service.status.in_(PUBLIC_STATUSES)
+    public = Service.organization_id == organisation.id, Service.is_public
     total = db.session.execute(select(func.count(Service.id)).where(*public)).scalar_one()
     pages = max(1, math.ceil(total / NEED_PAGE_SIZE))
     page = min(max(page, 1), pages)

@@ -18,7 +18,6 @@ from portal.csv_cells import SafeWriter
 from portal.exchange import oruk
 from portal.exchange.tables import DATE, DATETIME, INTEGER, MONEY, NUMBER, TABLES, TIME
 from portal.models import (
-    PUBLIC_STATUSES,
     Accessibility,
     Address,
     Attribute,
@@ -70,7 +69,7 @@ class Scope:
 
 
 def public_scope(session: Session) -> Scope:
-    services = list(session.scalars(select(Service).where(Service.status.in_(PUBLIC_STATUSES)).order_by(Service.id)))
+    services = list(session.scalars(select(Service).where(Service.is_public).order_by(Service.id)))
     service_ids = [service.id for service in services]
     links = _in(session, ServiceAtLocation, ServiceAtLocation.service_id, service_ids)
     locations = _in(session, Location, Location.id, [link.location_id for link in links])

@@ -19,7 +19,7 @@ from portal.freshness.rules import due_for_check, may_be_out_of_date, months_bef
 from portal.models.account import UserAccount, UserRole, organisation_membership
 from portal.models.contact_request import OutboxMessage, utcnow
 from portal.models.organisation import Organization
-from portal.models.service import PUBLIC_STATUSES, Service
+from portal.models.service import Service
 from portal.notify import queue, send_queued
 from portal.reports.emails import staff_link
 
@@ -88,7 +88,7 @@ class OverdueOrganisation:
 
 def _due(cutoff: dt.date):  # type: ignore[no-untyped-def]
     return (select(Service)
-            .where(Service.status.in_(PUBLIC_STATUSES),
+            .where(Service.is_public,
                    or_(Service.assured_date.is_(None), Service.assured_date <= cutoff)))
 
 

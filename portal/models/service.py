@@ -4,11 +4,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, Numeric, Select, String, Text, and_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    Text,
+    and_,
+    select,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship, selectinload
 
 from portal.extensions import db
@@ -107,9 +121,16 @@ class Service(db.Model):  # type: ignore[name-defined,misc]
         overlaps="attributes",
     )
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
+        """Shown to the public: in the directory, search, the API and the exports. The one definition,
+        in Python and (`Service.is_public` in a query) in SQL."""
         return self.status in PUBLIC_STATUSES
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> ColumnElement[bool]:
+        return cls.status.in_(PUBLIC_STATUSES)
 
     def term_codes(self, taxonomy_name: str) -> list[str]:
         """The codes of this service's terms from one taxonomy (e.g. its needs or levels)."""
@@ -200,7 +221,7 @@ def public_services() -> Select[Service]:
 
     return (
         select(Service)
-        .where(Service.status.in_(PUBLIC_STATUSES))
+        .where(Service.is_public)
         .options(
             selectinload(Service.attributes),
             selectinload(Service.cost_options),

@@ -25,7 +25,12 @@ from portal.models import Location, Organization, Service
 from portal.models.location import Address, main_address
 from portal.models.schedule import Schedule, weekdays_of
 from portal.models.service import (
-    PUBLIC_STATUSES, CostOption, Language, ServiceArea, ServiceAtLocation, free_from, widest_area_of,
+    CostOption,
+    Language,
+    ServiceArea,
+    ServiceAtLocation,
+    free_from,
+    widest_area_of,
 )
 from portal.models.taxonomy import Attribute, TaxonomyTerm
 from portal.search.documents import GENERAL_SOURCES, Place, ServiceDocument
@@ -66,7 +71,7 @@ _SERVICE_COLUMNS = (
 
 def _public_rows() -> Any:
     return (select(*_SERVICE_COLUMNS).join(Organization, Service.organization_id == Organization.id)
-            .where(Service.status.in_(PUBLIC_STATUSES)).order_by(Service.id))
+            .where(Service.is_public).order_by(Service.id))
 
 
 def load_documents(session: Session, ids: Collection[str] | None = None) -> Iterator[ServiceDocument]:

@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session
 
 from portal.datafiles.vocabularies import Vocabularies
 from portal.geo.distance import Point
-from portal.models import PUBLIC_STATUSES, Service
+from portal.models import Service
 from portal.search.backends.database import DatabaseTextSearch, ResilientTextIndex
 from portal.search.backends.whoosh import WhooshIndex
 from portal.search.backends.whoosh_repair import check_and_repair
 from portal.search.documents import ServiceDocument
-from portal.search.reading import load_documents
 from portal.search.engine import FacetDimensions, SearchEngine, SearchOutcome, TextBackend
 from portal.search.params import SearchParams
+from portal.search.reading import load_documents
 from portal.search.store import DocumentStore
 from portal.search.synonyms import Synonyms
 
@@ -181,7 +181,7 @@ class SearchService:
                 if force or now - self._full_checked > FULL_CHECK_SECONDS:
                     self._full_checked = now
                     public = set(session.execute(select(Service.id).where(
-                        Service.status.in_(PUBLIC_STATUSES))).scalars())
+                        Service.is_public)).scalars())
                     gone = [service_id for service_id in list(self._known_ids()) if service_id not in public]
                     if gone:
                         self._apply([], gone, elsewhere=True)

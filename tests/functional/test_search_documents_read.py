@@ -24,7 +24,11 @@ from portal.models import Location, Postcode, Service
 from portal.models.location import Address
 from portal.models.schedule import WEEKDAYS, Schedule
 from portal.models.service import (
-    CostOption, Language, ServiceArea, ServiceAtLocation, public_services,
+    CostOption,
+    Language,
+    ServiceArea,
+    ServiceAtLocation,
+    public_services,
 )
 from portal.models.taxonomy import Attribute, TaxonomyTerm
 from portal.search.documents import GENERAL_SOURCES, Place, ServiceDocument

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
-from portal.models import PUBLIC_STATUSES, Organization, Service
+from portal.models import Organization, Service
 from portal.search.analysis import query_words
 from portal.search.backends.contract import TEXT_MATCH_LIMIT, TextMatch
 from portal.search.backends.whoosh import WhooshIndex
@@ -58,7 +58,7 @@ class DatabaseTextSearch:
                                Organization.name.ilike(pattern, escape="\\")]
             query = (select(Service.id, Service.name, Service.description, Organization.name)
                      .join(Organization, Service.organization_id == Organization.id)
-                     .where(Service.status.in_(PUBLIC_STATUSES), or_(*conditions))
+                     .where(Service.is_public, or_(*conditions))
                      .limit(TEXT_MATCH_LIMIT))
             with Session(self.engine) as session:
                 for service_id, name, description, organisation in session.execute(query):
