@@ -24,7 +24,7 @@ from portal.models import (
     Service,
     ServiceAtLocation,
 )
-from portal.models.schedule import WEEKDAYS
+from portal.models.schedule import WEEKDAYS, weekdays_of
 from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL, public_services
 from portal.search.engine import Result
 from portal.search.pages import search_service
@@ -139,8 +139,8 @@ def opening_days(schedules: Sequence[OpeningTime]) -> list[OpeningDay]:
     """Weekly opening times grouped by day, Monday first; days with no times are left out."""
     by_day: dict[str, list[OpeningTime]] = {}
     for schedule in schedules:
-        for day in (schedule.byday or "").split(","):
-            if day in WEEKDAYS and schedule.opens_at and schedule.closes_at:
+        if schedule.opens_at and schedule.closes_at:
+            for day in weekdays_of(schedule.byday):
                 by_day.setdefault(day, []).append(schedule)
     return [
         OpeningDay(day, sorted(by_day[day], key=lambda s: str(s.opens_at)))

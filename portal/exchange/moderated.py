@@ -21,8 +21,9 @@ from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY
 from portal.exchange.checks import Checked
 from portal.exchange.importing import ImportOutcome, ImportRefused
 from portal.exchange.records import Problem
+from portal.listings.snapshots import sort_times
 from portal.models import Address, ListingVersion, Location, Organization, Service, TaxonomyTerm
-from portal.models.schedule import WEEKDAYS
+from portal.models.schedule import weekdays_of
 
 ACTOR = "import (command line)"
 NOT_CARRIED = {"organization": "organisation details (a moderator edits those)", "contact": "contacts",
@@ -51,11 +52,10 @@ def _times(schedules: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for schedule in schedules:
         if schedule.get("opens_at") and schedule.get("closes_at"):
-            for day in (schedule.get("byday") or "").split(","):
-                if day in WEEKDAYS:
-                    rows.append({"day": day, "opens": _clock(schedule["opens_at"]),
-                                 "closes": _clock(schedule["closes_at"]), "note": schedule.get("description")})
-    return sorted(rows, key=lambda row: (WEEKDAYS.index(row["day"]), row["opens"], row["closes"]))
+            for day in weekdays_of(schedule.get("byday")):
+                rows.append({"day": day, "opens": _clock(schedule["opens_at"]),
+                             "closes": _clock(schedule["closes_at"]), "note": schedule.get("description")})
+    return sort_times(rows)
 
 
 def _term_codes(session: Session, checked: Checked, term_ids: set[str]) -> dict[str, tuple[str | None, str | None]]:

@@ -68,7 +68,7 @@ from portal.models import (
     TaxonomyTerm,
 )
 from portal.models._base import PORTAL_SOURCE
-from portal.models.schedule import WEEKDAYS
+from portal.models.schedule import WEEKDAYS, weekdays_of
 
 DAY_NAMES = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
              "SA": "Saturday", "SU": "Sunday"}
@@ -128,10 +128,9 @@ def _times(schedules: list[Schedule]) -> list[dict[str, Any]]:
     for schedule in schedules:
         if not (schedule.opens_at and schedule.closes_at):
             continue
-        for day in (schedule.byday or "").split(","):
-            if day in WEEKDAYS:
-                rows.append({"day": day, "opens": _time_text(schedule.opens_at),
-                             "closes": _time_text(schedule.closes_at), "note": schedule.description or None})
+        for day in weekdays_of(schedule.byday):
+            rows.append({"day": day, "opens": _time_text(schedule.opens_at),
+                         "closes": _time_text(schedule.closes_at), "note": schedule.description or None})
     return sort_times(rows)
 
 
