@@ -49,6 +49,7 @@ def init_i18n(app: Flask) -> None:
     app.context_processor(catalogue_context)
     app.jinja_env.globals["own_words"] = own_words
     app.jinja_env.globals["url_for"] = url_for_without_prefix_for_assets
+    app.extensions[FIXED_LINKS_KEY] = {}
     # Templates' _(), as Flask-Babel installs it, with the catalogue looked up once per request and language.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: page_translations().ugettext(s),
@@ -106,7 +107,7 @@ def url_for_without_prefix_for_assets(endpoint: str, **values: Any) -> str:
     language prefix, so it is built once for each (per app) and reused. Links the url_defaults hooks add to
     (a kiosk visit's) and links with values are built every time."""
     fixed = _fixed_link(endpoint, values)
-    kept: dict[tuple[str, str, str, str], str] = current_app.extensions.setdefault(FIXED_LINKS_KEY, {})
+    kept: dict[tuple[str, str, str, str], str] = current_app.extensions[FIXED_LINKS_KEY]
     if fixed is not None:
         found = kept.get(fixed)
         if found is not None:
