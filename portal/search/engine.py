@@ -12,7 +12,7 @@ from itertools import chain
 from typing import Any, Protocol
 
 from portal.freshness.rules import STALE_SEARCH_WEIGHT, out_of_date_test
-from portal.geo.distance import Point, bounding_box, haversine_miles, miles_between
+from portal.geo.distance import Point, bounding_box, miles_between
 from portal.models.schedule import WEEKDAYS
 from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL
 from portal.search.analysis import meaning_kept, query_words, split_compounds
@@ -98,7 +98,10 @@ Predicate = Callable[[ServiceDocument], bool]
 def _filters(params: SearchParams) -> dict[str, Predicate]:
     """The active filters, by facet name."""
     active: dict[str, Predicate] = {}
-    if params.ages:
+    if len(params.ages) == 1:
+        age = params.ages[0]
+        active["age"] = lambda d: d.serves_age(age)
+    elif params.ages:
         ages = tuple(params.ages)
         active["age"] = lambda d: any(d.serves_age(age) for age in ages)
     if params.needs:
@@ -248,17 +251,14 @@ class SearchEngine:
         return outcome
 
     def _near(self, candidates: dict[str, Result], centre: Point, radius: int) -> dict[str, Result]:
-        """Keep what is within `radius` miles (a bounding box first, then the great-circle distance),
-        and borough-wide services, which are shown as covering all of Tameside."""
-        box = bounding_box(centre, radius)
+        """Keep what is within `radius` miles (each service's nearest place, all places at once: the
+        store's PlaceTable), and borough-wide services, which are shown as covering all of Tameside."""
+        within = self.store.place_table().nearest_within(centre, radius, candidates)
         kept: dict[str, Result] = {}
         for service_id, result in candidates.items():
-            nearest = math.inf
-            for place in result.document.places:
-                if box.contains(place.latitude, place.longitude):
-                    nearest = min(nearest, haversine_miles(centre, place.latitude, place.longitude))
-            if nearest <= radius:
-                result.distance = nearest
+            distance = within.get(service_id)
+            if distance is not None:
+                result.distance = distance
                 kept[service_id] = result
             elif result.document.all_of_tameside:
                 result.distance = None
@@ -269,13 +269,13 @@ class SearchEngine:
                 params: SearchParams) -> dict[str, list[FacetValue]]:
         # A facet counts what the other filters leave, so choosing one need still shows the rest: a
         # facet without a filter of its own counts the matches; one with a filter, what the others leave.
+        # Every option of the documents counted at once (in C): only the facet's own options are read.
         matches = Counter(chain.from_iterable(result.document.facet_tokens for result, mask in masks if mask == full))
         counted: dict[str, Counter[str]] = {}
         for bit, name in enumerate(names):
             needed = full & ~(1 << bit)
-            prefix = facet_token(name, "")
-            counted[name] = Counter(token for result, mask in masks if mask & needed == needed
-                                    for token in result.document.facet_tokens if token.startswith(prefix))
+            counted[name] = Counter(chain.from_iterable(
+                result.document.facet_tokens for result, mask in masks if mask & needed == needed))
         facets: dict[str, list[FacetValue]] = {}
         for name, options in self.facet_options().items():
             counts = counted.get(name, matches)

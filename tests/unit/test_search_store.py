@@ -49,3 +49,34 @@ def test_the_version_changes_with_every_edit() -> None:
     assert store.version == before + 1
     assert store.ids_within(bounding_box(Point(53.4, -2.0), 0.1)) == {document(1).id}
     assert store.ids_within(bounding_box(Point(53.5, -2.1), 0.1)) == set()
+
+
+def test_the_place_table_finds_each_services_nearest_place_as_the_formula_does() -> None:
+    """Each service's nearest place within a radius, from the arrays, is what haversine_miles finds
+    place by place; services with no place, or none near, are left out; an edit is seen at once."""
+    import math
+
+    from portal.geo.distance import haversine_miles
+
+    rng = random.Random(5)
+    docs = [placed(n, *[(53.42 + rng.random() / 8, -2.15 + rng.random() / 6) for _ in range(rng.randint(0, 4))])
+            for n in range(400)]
+    store = DocumentStore()
+    store.replace_all(docs)
+    ids = [doc.id for doc in docs] + ["no-such-service"]
+    for centre, miles in ((Point(53.48, -2.08), 1), (Point(53.45, -2.1), 2), (Point(53.5, -2.05), 5)):
+        expected = {}
+        for doc in docs:
+            nearest = min((haversine_miles(centre, place.latitude, place.longitude) for place in doc.places),
+                          default=math.inf)
+            if nearest <= miles:
+                expected[doc.id] = nearest
+        found = store.place_table().nearest_within(centre, miles, ids)
+        assert found.keys() == expected.keys() and 0 < len(found) < len(docs)
+        assert all(math.isclose(found[key], expected[key], rel_tol=1e-9, abs_tol=1e-9) for key in found)
+    centre = Point(53.3, -2.4)  # far from every place
+    assert store.place_table().nearest_within(centre, 1, ids) == {}
+    store.apply([placed(7, (53.3, -2.4))], [docs[8].id])
+    assert store.place_table().nearest_within(centre, 1, ids) == {docs[7].id: 0.0}
+    assert docs[8].id not in store.place_table().rows
+    assert DocumentStore().place_table().nearest_within(centre, 1, ids) == {}
