@@ -41,7 +41,7 @@ class Understanding(Protocol):
     def match(self, text: str) -> list[Any]: ...
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     document: ServiceDocument
     score: float = 0.0
@@ -185,8 +185,8 @@ class SearchEngine:
 
     def search(self, params: SearchParams, centre: Point | None = None) -> SearchOutcome:
         outcome = SearchOutcome(centre=centre, page=params.page)
-        candidates: dict[str, Result]
         query: Any = None
+        scores: dict[str, float]
         if params.q:
             words = split_compounds(params.q)
             outcome.understood_needs = self.understanding.needs_for(words)
@@ -195,34 +195,25 @@ class SearchEngine:
                                       understood)
             query = matched.query
             outcome.suggestion = meaning_kept(params.q, matched.suggestion)
-            candidates = {}
-            for service_id, score in matched.scores.items():
-                document = self.store.get(service_id)
-                if document is not None:
-                    candidates[service_id] = Result(document, score)
+            scores = matched.scores
         elif centre is not None:
             # No words: only what the bounding box holds, and the borough-wide services, are candidates.
             box = bounding_box(centre, params.radius)
-            candidates = {}
-            for service_id in self.store.ids_within(box) | self.store.borough_wide_ids():
-                document = self.store.get(service_id)
-                if document is not None:
-                    candidates[service_id] = Result(document)
+            scores = dict.fromkeys(self.store.ids_within(box) | self.store.borough_wide_ids(), 0.0)
         else:
-            candidates = {document.id: Result(document) for document in self.store.all()}
+            scores = dict.fromkeys((document.id for document in self.store.all()), 0.0)
+        candidates = self._candidates(scores, centre, params.radius)
 
-        if centre is not None:
-            candidates = self._near(candidates, centre, params.radius)
-
-        filters = _filters(params)
-        names = list(filters)
+        filters = list(_filters(params).items())
+        names = [name for name, _ in filters]
         masks: list[tuple[Result, int]] = []
         full = (1 << len(names)) - 1
-        for result in candidates.values():
-            mask = 0
-            for bit, name in enumerate(names):
-                if filters[name](result.document):
-                    mask |= 1 << bit
+        for result in candidates:
+            document, mask, bit = result.document, 0, 1
+            for _, test in filters:
+                if test(document):
+                    mask |= bit
+                bit <<= 1
             masks.append((result, mask))
         outcome.facets = self._facets(masks, names, full, params)
         matches = [result for result, mask in masks if mask == full]
@@ -250,19 +241,25 @@ class SearchEngine:
                 result.snippet = snippets.get(result.document.id)
         return outcome
 
-    def _near(self, candidates: dict[str, Result], centre: Point, radius: int) -> dict[str, Result]:
-        """Keep what is within `radius` miles (each service's nearest place, all places at once: the
-        store's PlaceTable), and borough-wide services, which are shown as covering all of Tameside."""
-        within = self.store.place_table().nearest_within(centre, radius, candidates)
-        kept: dict[str, Result] = {}
-        for service_id, result in candidates.items():
+    def _candidates(self, scores: dict[str, float], centre: Point | None, radius: int) -> list[Result]:
+        """A result for each service scored that is still public; with a `centre`, only those with a
+        place within `radius` miles (the store's PlaceTable: every place at once) and the borough-wide
+        services, which are shown as covering all of Tameside."""
+        get = self.store.get
+        if centre is None:
+            return [Result(document, score) for service_id, score in scores.items()
+                    if (document := get(service_id)) is not None]
+        within = self.store.place_table().nearest_within(centre, radius, scores)
+        kept: list[Result] = []
+        for service_id, score in scores.items():
+            document = get(service_id)
+            if document is None:
+                continue
             distance = within.get(service_id)
             if distance is not None:
-                result.distance = distance
-                kept[service_id] = result
-            elif result.document.all_of_tameside:
-                result.distance = None
-                kept[service_id] = result
+                kept.append(Result(document, score, distance))
+            elif document.all_of_tameside:
+                kept.append(Result(document, score))
         return kept
 
     def _facets(self, masks: list[tuple[Result, int]], names: list[str], full: int,
