@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import ChainMap
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from functools import lru_cache
 from typing import Any
 
@@ -73,6 +73,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["day_name"] = day_name
     app.jinja_env.globals["option_count"] = option_count
     app.jinja_env.globals["pages_shown"] = pages_shown
+    app.jinja_env.globals["page_links"] = page_links
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["staff_links"] = staff_links
     app.jinja_env.globals["phone"] = phone
@@ -121,6 +122,18 @@ def miles(distance: float) -> str:
 def _decimal(number: float, locale: str) -> str:
     """A distance's number in the locale's digits and separators (distances are few: kept)."""
     return format_decimal(number, format="#,##0.#", locale=locale)
+
+
+def page_links(base: str, first_bare: bool = False) -> Callable[[int], str]:
+    """The link to each page of a list, from `base`, the list's own link without a page number: built
+    once, where url_for with every filter of a search cost about 30 µs for each of the ten or so links
+    of the pagination. With `first_bare`, page 1 is the list's own link."""
+    separator = "&" if "?" in base else "?"
+
+    def link(number: int) -> str:
+        return base if first_bare and number <= 1 else f"{base}{separator}page={int(number)}"
+
+    return link
 
 
 def language_name(code: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -123,3 +124,34 @@ def test_an_organisation_with_many_services_lists_them_a_page_at_a_time(syntheti
         response = client.get(f"/organisations/{organisation_id}", query_string={"page": page})
         assert response.status_code == 200
         assert cards(BeautifulSoup(response.get_data(as_text=True), "html.parser")) == seen[:NEED_PAGE_SIZE]
+
+
+def pagination_hrefs(page: BeautifulSoup) -> list[str]:
+    return [link["href"] for link in page.select("nav.govuk-pagination a[href]")]
+
+
+def test_pagination_links_are_the_lists_own_links_with_a_page_number(synthetic_app: Flask) -> None:
+    """Each page link is the list's own address (its language, its filters) with only the page number
+    changed; a need's first page is its bare address; every link leads to the page it names."""
+    counts = synthetic_app.extensions["search"].need_counts()
+    slug, _ = max(counts.items(), key=lambda item: item[1])
+    for path, args in ((f"/needs/{slug}", {}), (f"/pl/needs/{slug}", {}),
+                       ("/pl/search", {"age": ["7"], "free": ["1"]}), ("/search", {"q": ["weekly"], "age": ["7"]})):
+        client: FlaskClient = synthetic_app.test_client()  # a visitor of their own (a language is remembered)
+        query = "&".join(f"{key}={values[0]}" for key, values in args.items())
+        page = fetch_page(client, f"{path}?{query}{'&' if query else ''}page=2")
+        hrefs = pagination_hrefs(page)
+        assert len(hrefs) >= 3, f"{path}?{query} should have several pages"
+        numbers = set()
+        for href in hrefs:
+            parts = urlsplit(href)
+            assert parts.path == path
+            found = parse_qs(parts.query)
+            number = int(found.pop("page", ["1"])[0])
+            assert found == args
+            if path.startswith(("/needs", "/pl/needs")):
+                assert ("page=" in href) == (number > 1), "a need's first page is its own address"
+            numbers.add(number)
+            current = fetch_page(client, href).select_one("nav.govuk-pagination [aria-current=page]")
+            assert current is not None and current.get_text(strip=True) == str(number)
+        assert {1, 3} <= numbers
