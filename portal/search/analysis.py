@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
+from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
 from whoosh.analysis.analyzers import Analyzer
@@ -66,6 +68,22 @@ def stemming_analyzer() -> Analyzer:
             | StemFilter(stemfn=family_stem, cachesize=50000))
 
 
+# Words whose token text is kept (a directory's descriptions use far fewer); past it, they start again.
+TOKEN_TEXTS_LIMIT = 100_000
+
+
+@cache
+def _token_texts(stemfn: Callable[[str], str], stops: frozenset[str], shortest: int, longest: int | None,
+                 unstemmed: frozenset[str]) -> dict[str, str]:
+    """The token texts of words, shared by every HighlightTokens with these settings."""
+    return {}
+
+
+@cache
+def _splitter(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(f"({pattern})", flags)
+
+
 @cache
 def _stem_cache(stemfn: Callable[[str], str], size: int) -> Callable[[str], str]:
     return lru_cache(maxsize=size if isinstance(size, int) and size > 0 else None)(stemfn)
@@ -87,6 +105,11 @@ class HighlightTokens:
         # The stemmer's own cache is written in Python; the same function behind functools' cache, kept
         # across searches, gives the same stems faster.
         self.stem, self.unstemmed = _stem_cache(stem.stemfn, stem.cachesize), stem.ignore
+        # The pattern as one group: re.split then gives the gaps and the words in turn.
+        self.splitter = _splitter(self.expression.pattern, self.expression.flags)
+        # Each lower-case word's token text, kept across searches (one dict lookup a word).
+        self.texts = _token_texts(stem.stemfn, frozenset(self.stops), self.shortest, self.longest,
+                                  frozenset(self.unstemmed))
 
     def __call__(self, value: str, chars: bool = True, mode: str = "", removestops: bool = False,
                  **_: Any) -> Iterator[Token]:
@@ -106,10 +129,91 @@ class HighlightTokens:
                 token.text = text
             yield token
 
+    def token_text(self, word: str) -> str:
+        """A lower-case word's token text: its stem, or the word itself where it is stopped or not stemmed."""
+        if len(word) >= self.shortest and (self.longest is None or len(word) <= self.longest) \
+                and word not in self.stops:
+            return word if word in self.unstemmed else self.stem(word)
+        return word
+
     def fragments(self, text: str, terms: frozenset[str], fragmenter: ContextFragmenter) -> Iterator[Fragment]:
-        """The fragments Whoosh's `highlight` finds with `fragmenter` in `text`, for the terms given:
-        these tokens, `set_matched_filter` and `ContextFragmenter.fragment_tokens` in one loop over the
-        words, with no token object but for the words that match (twenty descriptions a results page)."""
+        """The fragments Whoosh's `highlight` finds with `fragmenter` in `text`, for the terms given.
+
+        The words are split out, lower-cased and looked up at C speed (`re.split`, `map`); the
+        fragmenter's loop (`fragments_of_tokens`) then runs only from each matched word to the end of
+        its fragment, jumping over the words between fragments: they only tell where a fragment
+        starts, which a bisect finds. A text longer than the fragmenter's character limit takes the
+        whole loop."""
+        if fragmenter.charlimit and len(text) > fragmenter.charlimit:
+            yield from self.fragments_of_tokens(text, terms, fragmenter)
+            return
+        parts = self.splitter.split(text)
+        words = parts[1::2]
+        if not words:
+            return
+        texts = self.texts
+        known = list(map(texts.get, map(str.lower, words)))
+        found: list[str] = [text_of if text_of is not None else self._remember(word.lower())
+                            for text_of, word in zip(known, words)] if None in known else cast(list[str], known)
+        hits = [index for index, text_of in enumerate(found) if text_of in terms]
+        if not hits:
+            return
+        ends = list(accumulate(map(len, parts)))
+        starts, ends = ends[0::2], ends[1::2]
+        maxchars, surround = fragmenter.maxchars, fragmenter.surround
+        countdown, first, length, matches = -1, None, 0, []
+        opening: int | None = None  # the fragmenter's first kept start before a match (its `firsts[0]`)
+        count, index, hit = len(words), 0, 0
+        while index < count:
+            if countdown < 0:
+                # Between fragments: the words up to the next match only move where a fragment would
+                # start (the first word starting within `surround` of the last one's end).
+                while hit < len(hits) and hits[hit] < index:
+                    hit += 1
+                if hit == len(hits):
+                    break
+                matched_at = hits[hit]
+                if matched_at > index:
+                    kept = bisect_left(starts, ends[matched_at - 1] - surround, index, matched_at)
+                    opening = starts[kept] if kept < matched_at else None
+                index = matched_at
+            startchar, endchar = starts[index], ends[index]
+            size = endchar - startchar
+            matched = found[index] in terms
+            if countdown >= 0 or matched:
+                if length + size > maxchars:
+                    countdown = 0
+                elif matched:
+                    countdown = surround
+                    if first is None:
+                        if opening is not None:
+                            first = opening
+                        else:
+                            first = startchar
+                            countdown += surround
+                    matches.append(Match(found[index], startchar, endchar))
+            if countdown >= 0:
+                length += size
+                countdown -= size
+                if countdown <= 0:
+                    yield mkfrag(text, matches, startchar=first, endchar=endchar)
+                    matches, opening, first, length = [], None, None, 0
+            index += 1
+        if matches:
+            yield mkfrag(text, matches, startchar=first, endchar=ends[-1])
+
+    def _remember(self, word: str) -> str:
+        texts = self.texts
+        if len(texts) >= TOKEN_TEXTS_LIMIT:
+            texts.clear()
+        found = texts[word] = self.token_text(word)
+        return found
+
+    def fragments_of_tokens(self, text: str, terms: frozenset[str],
+                            fragmenter: ContextFragmenter) -> Iterator[Fragment]:
+        """`fragments` word by word: these tokens, `set_matched_filter` and
+        `ContextFragmenter.fragment_tokens` in one loop over the words, with no token object but for
+        the words that match."""
         maxchars, surround, charlimit = fragmenter.maxchars, fragmenter.surround, fragmenter.charlimit
         stops, shortest, longest, stem, unstemmed = self.stops, self.shortest, self.longest, self.stem, self.unstemmed
         first: int | None = None

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from whoosh.highlight import FIRST, BasicFragmentScorer, ContextFragmenter, HtmlFormatter, highlight, top_fragments
+from whoosh.highlight import (
+    FIRST,
+    BasicFragmentScorer,
+    ContextFragmenter,
+    HtmlFormatter,
+    highlight,
+    set_matched_filter,
+    top_fragments,
+)
 
 from portal.search.analysis import HighlightTokens, family_stem, stemming_analyzer
 
@@ -69,18 +77,28 @@ def words_of(text: str) -> list[str]:
     return [token.text for token in stemming_analyzer()(text, mode="index", removestops=False)]
 
 
+# Fragmenters small enough that a fragment fills up or a word is longer than a whole fragment, one whose
+# context is wider than its fragments, and one with a character limit the text may pass.
+FRAGMENTERS = [FRAGMENTER, ContextFragmenter(maxchars=12, surround=4), ContextFragmenter(maxchars=40, surround=0),
+               ContextFragmenter(maxchars=30, surround=200),
+               ContextFragmenter(maxchars=220, surround=60, charlimit=300)]
+
+
+def drawn(data: st.DataObject) -> tuple[str, list[str], ContextFragmenter]:
+    """A long text, words looked for in it (its own and common ones), and a fragmenter."""
+    text = data.draw(st.text(alphabet=st.sampled_from(list("aeiou stnrlcdmpfgbAEIOU'’-.,;05éżمব")), max_size=900))
+    words = words_of(text)
+    terms = data.draw(st.lists(st.sampled_from(words), max_size=6)) if words else []
+    terms += data.draw(st.lists(st.sampled_from(TERMS), max_size=2))
+    return text, terms, data.draw(st.sampled_from(FRAGMENTERS))
+
+
 @settings(max_examples=300, deadline=None, database=None)
 @given(st.data())
 def test_any_text_and_any_words_looked_for_give_the_analysers_snippet(data: st.DataObject) -> None:
     """Long texts, several matches close together or far apart, and fragmenters small enough that a
     fragment fills up or a single word is longer than a whole fragment."""
-    text = data.draw(st.text(alphabet=st.sampled_from(list("aeiou stnrlcdmpfgbAEIOU'’-.,;05éżمব")), max_size=900))
-    words = words_of(text)
-    terms = data.draw(st.lists(st.sampled_from(words), max_size=6)) if words else []
-    terms += data.draw(st.lists(st.sampled_from(TERMS), max_size=2))
-    fragmenter = data.draw(st.sampled_from([FRAGMENTER, ContextFragmenter(maxchars=12, surround=4),
-                                            ContextFragmenter(maxchars=40, surround=0),
-                                            ContextFragmenter(maxchars=220, surround=60, charlimit=300)]))
+    text, terms, fragmenter = drawn(data)
     assert fragmented(text, terms, fragmenter) == snippet(text, stemming_analyzer(), terms, fragmenter)
 
 
@@ -98,3 +116,20 @@ def test_fragments_end_where_whooshs_do_at_each_edge() -> None:
     ]
     for text, terms, fragmenter in cases:
         assert fragmented(text, terms, fragmenter) == snippet(text, stemming_analyzer(), terms, fragmenter), text
+
+
+def every_fragment(fragments) -> list[tuple[int, int, list[tuple[str, int, int]]]]:  # type: ignore[no-untyped-def]
+    return [(fragment.startchar, fragment.endchar, [(match.text, match.startchar, match.endchar)
+                                                    for match in fragment.matches]) for fragment in fragments]
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(st.data())
+def test_every_fragment_is_whooshs_not_only_the_two_shown(data: st.DataObject) -> None:
+    """All the fragments, with their matched words, as Whoosh's fragmenter makes them from the analyser's
+    tokens: the words between fragments are jumped over, never read into a different start or end."""
+    text, terms, fragmenter = drawn(data)
+    analyzer = stemming_analyzer()
+    tokens = set_matched_filter(analyzer(text, chars=True, mode="query", removestops=False), frozenset(terms))
+    expected = every_fragment(fragmenter.fragment_tokens(text, tokens))
+    assert every_fragment(HighlightTokens(analyzer).fragments(text, frozenset(terms), fragmenter)) == expected
