@@ -10,6 +10,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from portal.geo.maps import MapLabels, MapPoint, RenderedMap, place_map, results_map
+from portal.i18n import links_for
 from portal.models import Service
 
 
@@ -51,8 +52,9 @@ def _neighbourhood_of_ward() -> dict[str, str]:
 def map_of_results(services: Iterable[Mapped]) -> RenderedMap:
     """A map of these services' places (none whose address is hidden)."""
     points = []
+    service_link = links_for("directory.service", "service_id")
     for service in services:
-        url = url_for("directory.service", service_id=service.id)
+        url = service_link(service.id)
         for place in service.places:
             if place.address_hidden:
                 continue

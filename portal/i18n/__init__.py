@@ -10,6 +10,7 @@ How a language is chosen (README "Languages"):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -49,6 +50,7 @@ def init_i18n(app: Flask) -> None:
     app.context_processor(catalogue_context)
     app.jinja_env.globals["own_words"] = own_words
     app.jinja_env.globals["url_for"] = url_for_without_prefix_for_assets
+    app.jinja_env.globals["links_for"] = links_for
     app.extensions[FIXED_LINKS_KEY] = {}
     # Templates' _(), as Flask-Babel installs it, with the catalogue looked up once per request and language.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
@@ -120,6 +122,31 @@ def url_for_without_prefix_for_assets(endpoint: str, **values: Any) -> str:
     if fixed is not None and len(kept) < FIXED_LINKS_LIMIT:
         kept[fixed] = url
     return url
+
+
+# A value a link carries as it is (url_for escapes none of its characters), and the stand-in for it.
+_PLAIN_VALUE = re.compile(r"[A-Za-z0-9_.~-]+\Z")
+_STAND_IN = "portal0link0value"
+
+
+def links_for(endpoint: str, name: str) -> Callable[[object], str]:
+    """url_for_without_prefix_for_assets(endpoint, name=value) for many values (a results page's twenty
+    service links, a map's thousand markers): the link is built once with a stand-in value, then each
+    value is put in its place. A value with any character a link would escape is built by url_for."""
+    pattern = url_for_without_prefix_for_assets(endpoint, **{name: _STAND_IN})
+    before, found, after = pattern.partition(_STAND_IN)
+
+    def built(value: object) -> str:
+        return url_for_without_prefix_for_assets(endpoint, **{name: value})
+
+    if not found or _STAND_IN in after:
+        return built
+
+    def link(value: object) -> str:
+        text = str(value)
+        return before + text + after if _PLAIN_VALUE.match(text) else built(value)
+
+    return link
 
 
 def _fixed_link(endpoint: str, values: dict[str, Any]) -> tuple[str, str, str, str] | None:
