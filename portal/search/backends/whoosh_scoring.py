@@ -18,6 +18,7 @@ fuzzy clause stands for the terms of the words it reaches, as in Whoosh.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -122,6 +123,35 @@ def _stored_postings(reader: IndexReader, field: str, text: bytes) -> tuple[Ints
     if not ids:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def _positions(reader: IndexReader, field: str, text: bytes, docnums: list[int]) -> list[list[int]]:
+    """A term's word positions in each of `docnums` (sorted, each holding the term) of one segment.
+    Whoosh's matcher steps through every posting up to each document in Python; here a block is
+    skipped whole when it holds none of them, and found in a block's ids by bisection."""
+    matcher = reader.postings(field, text)
+    if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):
+        matcher = matcher.child
+    if not isinstance(matcher, W3LeafMatcher):  # another codec: the public, slower way
+        found = []
+        for docnum in docnums:
+            matcher.skip_to(docnum)
+            found.append(matcher.value_as("positions"))
+        return found
+    decode = matcher.format.decoder("positions")
+    found, wanted = [], 0
+    while wanted < len(docnums) and matcher.is_active():
+        if matcher.block_max_id() < docnums[wanted]:
+            matcher._next_block()
+            continue
+        matcher._read_ids()
+        matcher._read_values()
+        ids, values = matcher._ids, matcher._values
+        while wanted < len(docnums) and docnums[wanted] <= matcher.block_max_id():
+            found.append(decode(values[bisect_left(ids, docnums[wanted])]))
+            wanted += 1
+        matcher._next_block()
+    return found
 
 
 class SegmentPostings:
@@ -254,13 +284,13 @@ class _Tally:
             if len(holding) > PHRASE_CANDIDATES:
                 best = np.argpartition(-self.total[holding + offset], PHRASE_CANDIDATES - 1)[:PHRASE_CANDIDATES]
                 holding = np.sort(holding[best])
-            matchers = [reader.postings(field, word) for word in words]
+            docnums = holding.tolist()
+            positions = [_positions(reader, field, word, docnums) for word in words]
             adjacent = np.zeros(len(holding), dtype=bool)
-            for index, docnum in enumerate(holding.tolist()):
+            for index in range(len(docnums)):
                 starts: set[int] | None = None
-                for place, matcher in enumerate(matchers):
-                    matcher.skip_to(docnum)
-                    shifted = {position - place for position in matcher.value_as("positions")}
+                for place, of_word in enumerate(positions):
+                    shifted = {position - place for position in of_word[index]}
                     starts = shifted if starts is None else starts & shifted
                     if not starts:
                         break
