@@ -25,10 +25,6 @@ class BoundingBox:
     min_longitude: float
     max_longitude: float
 
-    def contains(self, latitude: float, longitude: float) -> bool:
-        return (self.min_latitude <= latitude <= self.max_latitude
-                and self.min_longitude <= longitude <= self.max_longitude)
-
 
 def bounding_box(centre: Point, miles: float) -> BoundingBox:
     """A box that holds every point within `miles` of `centre` (a little more, never less)."""
