@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections import deque
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from itertools import accumulate
@@ -137,20 +136,22 @@ class HighlightTokens:
         return word
 
     def fragments(self, text: str, terms: frozenset[str], fragmenter: ContextFragmenter) -> Iterator[Fragment]:
-        """The fragments Whoosh's `highlight` finds with `fragmenter` in `text`, for the terms given.
+        """The fragments Whoosh's `highlight` finds with `fragmenter` in `text`, for the terms given:
+        these tokens, `set_matched_filter` and `ContextFragmenter.fragment_tokens` in one loop.
 
         The words are split out, lower-cased and looked up at C speed (`re.split`, `map`); the
-        fragmenter's loop (`fragments_of_tokens`) then runs only from each matched word to the end of
-        its fragment, jumping over the words between fragments: they only tell where a fragment
-        starts, which a bisect finds. A text longer than the fragmenter's character limit takes the
-        whole loop."""
-        if fragmenter.charlimit and len(text) > fragmenter.charlimit:
-            yield from self.fragments_of_tokens(text, terms, fragmenter)
-            return
+        fragmenter's loop then runs only from each matched word to the end of its fragment, jumping
+        over the words between fragments: they only tell where a fragment starts, which a bisect
+        finds. As Whoosh's fragmenter, it stops at the first word ending past its character limit,
+        and a fragment still open ends there."""
         parts = self.splitter.split(text)
-        words = parts[1::2]
+        ends = list(accumulate(map(len, parts)))
+        starts, ends = ends[0::2], ends[1::2]
+        count = bisect_right(ends, fragmenter.charlimit) if fragmenter.charlimit else len(ends)
+        words = parts[1:2 * count:2]
         if not words:
             return
+        last_end = ends[count] if count < len(ends) else ends[-1]
         texts = self.texts
         known = list(map(texts.get, map(str.lower, words)))
         found: list[str] = [text_of if text_of is not None else self._remember(word.lower())
@@ -158,12 +159,10 @@ class HighlightTokens:
         hits = [index for index, text_of in enumerate(found) if text_of in terms]
         if not hits:
             return
-        ends = list(accumulate(map(len, parts)))
-        starts, ends = ends[0::2], ends[1::2]
         maxchars, surround = fragmenter.maxchars, fragmenter.surround
         countdown, first, length, matches = -1, None, 0, []
         opening: int | None = None  # the fragmenter's first kept start before a match (its `firsts[0]`)
-        count, index, hit = len(words), 0, 0
+        index, hit = 0, 0
         while index < count:
             if countdown < 0:
                 # Between fragments: the words up to the next match only move where a fragment would
@@ -200,7 +199,7 @@ class HighlightTokens:
                     matches, opening, first, length = [], None, None, 0
             index += 1
         if matches:
-            yield mkfrag(text, matches, startchar=first, endchar=ends[-1])
+            yield mkfrag(text, matches, startchar=first, endchar=last_end)
 
     def _remember(self, word: str) -> str:
         texts = self.texts
@@ -208,52 +207,6 @@ class HighlightTokens:
             texts.clear()
         found = texts[word] = self.token_text(word)
         return found
-
-    def fragments_of_tokens(self, text: str, terms: frozenset[str],
-                            fragmenter: ContextFragmenter) -> Iterator[Fragment]:
-        """`fragments` word by word: these tokens, `set_matched_filter` and
-        `ContextFragmenter.fragment_tokens` in one loop over the words, with no token object but for
-        the words that match."""
-        maxchars, surround, charlimit = fragmenter.maxchars, fragmenter.surround, fragmenter.charlimit
-        stops, shortest, longest, stem, unstemmed = self.stops, self.shortest, self.longest, self.stem, self.unstemmed
-        first: int | None = None
-        firsts: deque[int] = deque()
-        countdown = -1
-        matches: list[Match] = []
-        endchar = None
-        length = 0
-        for found in self.expression.finditer(text):
-            startchar, endchar = found.span()
-            size = endchar - startchar
-            if charlimit and endchar > charlimit:
-                break
-            word = found.group(0).lower()
-            if len(word) >= shortest and (longest is None or len(word) <= longest) and word not in stops:
-                word = word if word in unstemmed else stem(word)
-            matched = word in terms
-            if countdown < 0 and not matched:
-                firsts.append(startchar)
-                while firsts and endchar - firsts[0] > surround:
-                    firsts.popleft()
-            elif length + size > maxchars:
-                countdown = 0
-            elif matched:
-                countdown = surround
-                if first is None:
-                    if firsts:
-                        first = firsts[0]
-                    else:
-                        first = startchar
-                        countdown += surround
-                matches.append(Match(word, startchar, endchar))
-            if countdown >= 0:
-                length += size
-                countdown -= size
-                if countdown <= 0:
-                    yield mkfrag(text, matches, startchar=first, endchar=endchar)
-                    matches, firsts, first, length = [], deque(), None, 0
-        if matches:
-            yield mkfrag(text, matches, startchar=first, endchar=endchar)
 
 
 class Match:
