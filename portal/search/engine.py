@@ -186,7 +186,7 @@ class SearchEngine:
     def search(self, params: SearchParams, centre: Point | None = None) -> SearchOutcome:
         outcome = SearchOutcome(centre=centre, page=params.page)
         query: Any = None
-        scores: dict[str, float]
+        candidates: list[Result]
         if params.q:
             words = split_compounds(params.q)
             outcome.understood_needs = self.understanding.needs_for(words)
@@ -195,14 +195,14 @@ class SearchEngine:
                                       understood)
             query = matched.query
             outcome.suggestion = meaning_kept(params.q, matched.suggestion)
-            scores = matched.scores
+            candidates = self._candidates(matched.scores, centre, params.radius)
         elif centre is not None:
             # No words: only what the bounding box holds, and the borough-wide services, are candidates.
             box = bounding_box(centre, params.radius)
-            scores = dict.fromkeys(self.store.ids_within(box) | self.store.borough_wide_ids(), 0.0)
+            nearby = dict.fromkeys(self.store.ids_within(box) | self.store.borough_wide_ids(), 0.0)
+            candidates = self._candidates(nearby, centre, params.radius)
         else:
-            scores = dict.fromkeys((document.id for document in self.store.all()), 0.0)
-        candidates = self._candidates(scores, centre, params.radius)
+            candidates = [Result(document) for document in self.store.all()]
 
         filters = list(_filters(params).items())
         names = [name for name, _ in filters]
