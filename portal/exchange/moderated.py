@@ -21,9 +21,8 @@ from portal.datafiles.vocabularies import LEVELS_TAXONOMY, NEEDS_TAXONOMY
 from portal.exchange.checks import Checked
 from portal.exchange.importing import ImportOutcome, ImportRefused
 from portal.exchange.records import Problem
-from portal.listings.snapshots import sort_times
+from portal.listings.snapshots import opening_rows
 from portal.models import Address, ListingVersion, Location, Organization, Service, TaxonomyTerm
-from portal.models.schedule import weekdays_of
 
 ACTOR = "import (command line)"
 NOT_CARRIED = {"organization": "organisation details (a moderator edits those)", "contact": "contacts",
@@ -44,18 +43,9 @@ def _listed(checked: Checked, table: str, parent_id: str, rows: list[dict[str, A
     return bool(rows) or parent_id in complete or "*" in complete
 
 
-def _clock(value: Any) -> str:
-    return value.strftime("%H:%M") if value else ""
-
-
 def _times(schedules: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    rows = []
-    for schedule in schedules:
-        if schedule.get("opens_at") and schedule.get("closes_at"):
-            for day in weekdays_of(schedule.get("byday")):
-                rows.append({"day": day, "opens": _clock(schedule["opens_at"]),
-                             "closes": _clock(schedule["closes_at"]), "note": schedule.get("description")})
-    return sort_times(rows)
+    return opening_rows((schedule.get("byday"), schedule.get("opens_at"), schedule.get("closes_at"),
+                         schedule.get("description")) for schedule in schedules)
 
 
 def _term_codes(session: Session, checked: Checked, term_ids: set[str]) -> dict[str, tuple[str | None, str | None]]:

@@ -43,7 +43,7 @@ No Flask here: the importer and the command line use it too.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -123,15 +123,19 @@ def _time_text(value: dt.time | None) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
-def _times(schedules: list[Schedule]) -> list[dict[str, Any]]:
-    rows = []
-    for schedule in schedules:
-        if not (schedule.opens_at and schedule.closes_at):
-            continue
-        for day in weekdays_of(schedule.byday):
-            rows.append({"day": day, "opens": _time_text(schedule.opens_at),
-                         "closes": _time_text(schedule.closes_at), "note": schedule.description or None})
+def opening_rows(schedules: Iterable[tuple[str | None, dt.time | None, dt.time | None, str | None]]
+                 ) -> list[dict[str, Any]]:
+    """Opening times as a snapshot holds them, one row a day in the week's order, from each schedule's
+    days (`byday`), opening and closing times and note; a schedule without both times is left out.
+    For the live tables' schedules (`_times`) and an import's (exchange/moderated.py) alike."""
+    rows = [{"day": day, "opens": _time_text(opens), "closes": _time_text(closes), "note": note or None}
+            for byday, opens, closes, note in schedules if opens and closes for day in weekdays_of(byday)]
     return sort_times(rows)
+
+
+def _times(schedules: list[Schedule]) -> list[dict[str, Any]]:
+    return opening_rows((schedule.byday, schedule.opens_at, schedule.closes_at, schedule.description)
+                        for schedule in schedules)
 
 
 def sort_times(rows: Sequence[Mapping[str, Any]]) -> list[Any]:
