@@ -1,4 +1,5 @@
-"""Distances in miles (geopy's great-circle distance) and bounding boxes for a cheap first cut."""
+"""Distances in miles: geopy's great-circle distance for the figures people read, and the same
+distance for many places at once (numpy) for what is near."""
 
 from __future__ import annotations
 
@@ -9,34 +10,11 @@ import numpy as np
 from geopy.distance import great_circle
 from numpy.typing import NDArray
 
-MILES_PER_DEGREE_LATITUDE = 69.05
-
 
 @dataclass(frozen=True)
 class Point:
     latitude: float
     longitude: float
-
-
-@dataclass(frozen=True)
-class BoundingBox:
-    min_latitude: float
-    max_latitude: float
-    min_longitude: float
-    max_longitude: float
-
-
-def bounding_box(centre: Point, miles: float) -> BoundingBox:
-    """A box that holds every point within `miles` of `centre` (a little more, never less)."""
-    margin = 1.01
-    latitude_span = miles / MILES_PER_DEGREE_LATITUDE * margin
-    longitude_span = miles / (MILES_PER_DEGREE_LATITUDE * math.cos(math.radians(centre.latitude))) * margin
-    return BoundingBox(
-        centre.latitude - latitude_span,
-        centre.latitude + latitude_span,
-        centre.longitude - longitude_span,
-        centre.longitude + longitude_span,
-    )
 
 
 def miles_between(a: Point, b: Point) -> float:
@@ -77,6 +55,8 @@ def chord_squared(miles: float) -> float:
     return (2 * math.sin(min(miles / EARTH_RADIUS_MILES, math.pi) / 2)) ** 2
 
 
-def miles_of_chord_squared(squared: float) -> float:
-    """The great-circle distance in miles spanned by a squared chord of the unit sphere (as haversine_miles)."""
-    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(squared) / 2))
+def miles_of_chords_squared(squared: Axis) -> Axis:
+    """The great-circle distance in miles spanned by each squared chord of the unit sphere (as
+    haversine_miles); infinite for an infinite chord."""
+    miles: Axis = 2 * EARTH_RADIUS_MILES * np.arcsin(np.minimum(1.0, np.sqrt(squared) / 2))
+    return np.where(np.isinf(squared), np.inf, miles)

@@ -5,22 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain
+from functools import cached_property
 from typing import Any, Protocol
 
-from portal.freshness.rules import STALE_SEARCH_WEIGHT, out_of_date_test
-from portal.geo.distance import Point, bounding_box, miles_between
+import numpy as np
+from numpy.typing import NDArray
+
+from portal.freshness.rules import STALE_SEARCH_WEIGHT, months_before
+from portal.geo.distance import Point, miles_between
 from portal.models.schedule import WEEKDAYS
-from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL
 from portal.search.analysis import meaning_kept, query_words, split_compounds
 from portal.search.backends.contract import TextBackend
 from portal.search.documents import ServiceDocument, facet_token
-from portal.search.helplines import helplines_for, nothing_local
+from portal.search.helplines import helplines_for
 from portal.search.params import SearchParams
 from portal.search.store import DocumentStore
+from portal.search.table import DocumentTable, Mask, Rows
 
 PAGE_SIZE = 20
 # A service for the whole borough counts as this many miles away when results are ranked.
@@ -63,7 +65,8 @@ class FacetValue:
 @dataclass
 class SearchOutcome:
     results: list[Result] = field(default_factory=list)
-    matches: list[Result] = field(default_factory=list)
+    # Every match in order, made into results only when asked for (`matches`): a page needs twenty.
+    ranking: Ranking | None = None
     total: int = 0
     page: int = 1
     pages: int = 1
@@ -76,6 +79,11 @@ class SearchOutcome:
     # Greater Manchester services for those needs not already among the results (helplines.py).
     nothing_local: bool = False
     helplines: list[Result] = field(default_factory=list)
+
+    @cached_property
+    def matches(self) -> list[Result]:
+        """Every match, in order (the page's `results` are the twenty of them shown)."""
+        return self.ranking.results() if self.ranking is not None else []
 
     @property
     def facet_counts(self) -> dict[str, dict[str, int]]:
@@ -92,59 +100,6 @@ class FacetDimensions:
     accessibility: tuple[str, ...]
 
 
-Predicate = Callable[[ServiceDocument], bool]
-
-
-def _filters(params: SearchParams) -> dict[str, Predicate]:
-    """The active filters, by facet name."""
-    active: dict[str, Predicate] = {}
-    if len(params.ages) == 1:
-        age = params.ages[0]
-        active["age"] = lambda d: d.serves_age(age)
-    elif params.ages:
-        ages = tuple(params.ages)
-        active["age"] = lambda d: any(d.serves_age(age) for age in ages)
-    if params.needs:
-        wanted = set(params.needs)
-        active["need"] = lambda d: not wanted.isdisjoint(d.need_slugs)
-    if params.levels:
-        levels = set(params.levels)
-        active["level"] = lambda d: not levels.isdisjoint(d.level_slugs)
-    if params.free:
-        active["free"] = lambda d: d.free is True
-    if params.day:
-        day = params.day
-        active["day"] = lambda d: day in d.open_days
-    if params.language:
-        language = params.language
-        active["language"] = lambda d: language in d.languages
-    if params.accessibility:
-        feature = params.accessibility
-        active["accessibility"] = lambda d: feature in d.accessibility
-    if params.neighbourhood:
-        hood = params.neighbourhood
-        active["neighbourhood"] = lambda d: d.all_of_tameside or hood in d.neighbourhoods
-    if params.self_referral:
-        active["self_referral"] = lambda d: d.self_referral
-    return active
-
-
-# Where a service works, nearest first: its own places or all of Tameside, then Greater Manchester,
-# then national services (by phone, text or online).
-AREA_RANK = {AREA_GREATER_MANCHESTER: 1, AREA_NATIONAL: 2}
-
-
-def fit(document: ServiceDocument, needs: frozenset[str], ages: Iterable[int]) -> tuple[int, int, int]:
-    """How well a service fits needs and ages chosen, best first when sorted: more of the needs served;
-    an age range of its own that takes one of the children (a service for toddlers, for a toddler)
-    before one for all ages; then Tameside's own services, Greater Manchester's, national ones."""
-    ages = tuple(ages)
-    served = len(needs.intersection(document.need_slugs))
-    own_range = document.minimum_age is not None or document.maximum_age is not None
-    for_the_age = own_range and any(document.serves_age(age) for age in ages)
-    return -served, 0 if for_the_age else 1, AREA_RANK.get(document.area or "", 0)
-
-
 def _selected(name: str, params: SearchParams) -> set[str]:
     values = {
         "need": set(params.needs),
@@ -157,6 +112,47 @@ def _selected(name: str, params: SearchParams) -> set[str]:
         "self_referral": {"1"} if params.self_referral else set(),
     }
     return values.get(name, set())
+
+
+def _filters(table: DocumentTable, rows: Rows, params: SearchParams) -> list[tuple[str, Mask]]:
+    """The active filters, by facet name: which of `rows` each one keeps."""
+    active: list[tuple[str, Mask]] = []
+    if params.ages:
+        active.append(("age", table.serving_any_age(rows, params.ages)))
+    if params.needs:
+        active.append(("need", table.having(rows, "need", params.needs)))
+    if params.levels:
+        active.append(("level", table.having(rows, "level", params.levels)))
+    for name, value in (("free", "1" if params.free else None), ("day", params.day),
+                        ("language", params.language), ("accessibility", params.accessibility)):
+        if value:
+            active.append((name, table.having(rows, name, (value,))))
+    if params.neighbourhood:
+        active.append(("neighbourhood", table.all_of_tameside[rows]
+                       | table.having(rows, "neighbourhood", (params.neighbourhood,))))
+    if params.self_referral:
+        active.append(("self_referral", table.having(rows, "self_referral", ("1",))))
+    return active
+
+
+@dataclass
+class Ranking:
+    """What orders a search's matches, one array each, a row per match (see SearchEngine._order)."""
+
+    table: DocumentTable
+    rows: Rows
+    scores: NDArray[np.float64]
+    distances: NDArray[np.float64]  # infinite: no place near (covers all of Tameside), or no centre
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def results(self, start: int = 0, end: int | None = None) -> list[Result]:
+        documents, found = self.table.documents, []
+        for row, score, distance in zip(self.rows[start:end].tolist(), self.scores[start:end].tolist(),
+                                        self.distances[start:end].tolist()):
+            found.append(Result(documents[row], score, None if distance == math.inf else distance))
+        return found
 
 
 class SearchEngine:
@@ -185,8 +181,8 @@ class SearchEngine:
 
     def search(self, params: SearchParams, centre: Point | None = None) -> SearchOutcome:
         outcome = SearchOutcome(centre=centre, page=params.page)
+        table = self.store.table()
         query: Any = None
-        candidates: list[Result]
         if params.q:
             words = split_compounds(params.q)
             outcome.understood_needs = self.understanding.needs_for(words)
@@ -195,40 +191,40 @@ class SearchEngine:
                                       understood)
             query = matched.query
             outcome.suggestion = meaning_kept(params.q, matched.suggestion)
-            candidates = self._candidates(matched.scores, centre, params.radius)
-        elif centre is not None:
-            # No words: only what the bounding box holds, and the borough-wide services, are candidates.
-            box = bounding_box(centre, params.radius)
-            nearby = dict.fromkeys(self.store.ids_within(box) | self.store.borough_wide_ids(), 0.0)
-            candidates = self._candidates(nearby, centre, params.radius)
+            count = len(matched.scores)
+            rows = table.rows_of(matched.scores, count)
+            scores = np.fromiter(matched.scores.values(), dtype=np.float64, count=count)
+            public = rows >= 0  # a service scored by the index but no longer public is left out
+            rows, scores = rows[public], scores[public]
         else:
-            candidates = [Result(document) for document in self.store.all()]
+            rows, scores = np.arange(len(table), dtype=np.intp), np.zeros(len(table))
+        distances = np.full(len(rows), math.inf)
+        if centre is not None:
+            # Only services with a place within the radius, and the borough-wide services (shown as
+            # covering all of Tameside: no distance).
+            near, miles = table.near(rows, centre, params.radius)
+            kept = near | table.all_of_tameside[rows]
+            rows, scores, distances = rows[kept], scores[kept], np.where(near, miles, math.inf)[kept]
 
-        filters = list(_filters(params).items())
-        names = [name for name, _ in filters]
-        masks: list[tuple[Result, int]] = []
-        full = (1 << len(names)) - 1
-        for result in candidates:
-            document, mask, bit = result.document, 0, 1
-            for _, test in filters:
-                if test(document):
-                    mask |= bit
-                bit <<= 1
-            masks.append((result, mask))
-        outcome.facets = self._facets(masks, names, full, params)
-        matches = [result for result, mask in masks if mask == full]
+        filters = _filters(table, rows, params)
+        everything = np.ones(len(rows), dtype=np.bool_)
+        for _, keeps in filters:
+            everything &= keeps
+        outcome.facets = self._facets(table, rows, everything, filters, params)
+        ranking = Ranking(table, rows[everything], scores[everything], distances[everything])
         asked = frozenset(outcome.understood_needs) | frozenset(params.needs)
-        self._order(matches, params, bool(params.q), centre is not None, self._stale_test(), asked)
-        outcome.matches = matches
-        if asked and nothing_local(result.document for result in matches):
+        self._order(ranking, params, bool(params.q), centre is not None, asked)
+        outcome.ranking = ranking
+        if asked and table.beyond_tameside[ranking.rows].all():
+            # None of the matches is Tameside's own (each is national or Greater Manchester's).
             outcome.nothing_local = True
-            shown = {result.document.id for result in matches}
+            shown = {table.documents[row].id for row in ranking.rows.tolist()}
             outcome.helplines = [Result(document) for document in helplines_for(self.store.all(), asked, shown)]
-        outcome.total = len(matches)
-        outcome.pages = max(1, math.ceil(len(matches) / PAGE_SIZE))
+        outcome.total = len(ranking)
+        outcome.pages = max(1, math.ceil(len(ranking) / PAGE_SIZE))
         outcome.page = min(params.page, outcome.pages)
         start = (outcome.page - 1) * PAGE_SIZE
-        outcome.results = matches[start:start + PAGE_SIZE]
+        outcome.results = ranking.results(start, start + PAGE_SIZE)
         if centre is not None:
             for result in outcome.results:
                 if result.distance is not None:
@@ -241,89 +237,67 @@ class SearchEngine:
                 result.snippet = snippets.get(result.document.id)
         return outcome
 
-    def _candidates(self, scores: dict[str, float], centre: Point | None, radius: int) -> list[Result]:
-        """A result for each service scored that is still public; with a `centre`, only those with a
-        place within `radius` miles (the store's PlaceTable: every place at once) and the borough-wide
-        services, which are shown as covering all of Tameside."""
-        get = self.store.get
-        if centre is None:
-            return [Result(document, score) for service_id, score in scores.items()
-                    if (document := get(service_id)) is not None]
-        within = self.store.place_table().nearest_within(centre, radius, scores)
-        kept: list[Result] = []
-        for service_id, score in scores.items():
-            document = get(service_id)
-            if document is None:
-                continue
-            distance = within.get(service_id)
-            if distance is not None:
-                kept.append(Result(document, score, distance))
-            elif document.all_of_tameside:
-                kept.append(Result(document, score))
-        return kept
-
-    def _facets(self, masks: list[tuple[Result, int]], names: list[str], full: int,
+    def _facets(self, table: DocumentTable, rows: Rows, everything: Mask, filters: list[tuple[str, Mask]],
                 params: SearchParams) -> dict[str, list[FacetValue]]:
         # A facet counts what the other filters leave, so choosing one need still shows the rest: a
         # facet without a filter of its own counts the matches; one with a filter, what the others leave.
-        # Every option of the documents counted at once (in C): only the facet's own options are read.
-        matches = Counter(chain.from_iterable(result.document.facet_tokens for result, mask in masks if mask == full))
-        counted: dict[str, Counter[str]] = {}
-        for bit, name in enumerate(names):
-            needed = full & ~(1 << bit)
-            counted[name] = Counter(chain.from_iterable(
-                result.document.facet_tokens for result, mask in masks if mask & needed == needed))
+        matches = table.counts(rows[everything])
+        counted: dict[str, dict[str, int]] = {}
+        for name, _ in filters:
+            others = np.ones(len(rows), dtype=np.bool_)
+            for other, keeps in filters:
+                if other != name:
+                    others &= keeps
+            counted[name] = table.counts(rows[others])
         facets: dict[str, list[FacetValue]] = {}
         for name, options in self.facet_options().items():
             counts = counted.get(name, matches)
             selected = _selected(name, params)
-            facets[name] = [FacetValue(value, counts[facet_token(name, value)], value in selected) for value in options]
+            facets[name] = [FacetValue(value, counts.get(facet_token(name, value), 0), value in selected)
+                            for value in options]
         return facets
 
-    def _stale_test(self) -> Callable[[ServiceDocument], bool]:
-        """Whether a service may be out of date: last checked `stale_months` months ago or more."""
-        out_of_date = out_of_date_test(self.today(), self.stale_months)
-        return lambda document: out_of_date(document.assured_date)
-
-    @staticmethod
-    def _order(matches: list[Result], params: SearchParams, has_text: bool, has_centre: bool,
-               stale: Callable[[ServiceDocument], bool] = lambda document: False,
+    def _order(self, ranking: Ranking, params: SearchParams, has_text: bool, has_centre: bool,
                asked: frozenset[str] = frozenset()) -> None:
-        """Services that may be out of date rank lower: their text score counts STALE_SEARCH_WEIGHT as
+        """Put the matches in order. Services that may be out of date (last checked `stale_months`
+        months ago or more: freshness.rules) rank lower: their text score counts STALE_SEARCH_WEIGHT as
         much, and where there is no score they come after fresh ones at the same distance (or, with no
         search words and no place, after every fresh one). Sorting by distance keeps to distance.
 
         When the words mean a need (or needs are chosen), the services for it rank above those that only
         share a word with the search, and general places (libraries, GP practices: they serve everyone)
-        after the services for the need, unless the words ask for that kind of place: see `tier`.
-        Without words, services are ranked by how well they fit the needs and ages chosen (`fit`)."""
-        far = float("inf")
-
-        def weight(result: Result) -> float:
-            return STALE_SEARCH_WEIGHT if stale(result.document) else 1.0
-
+        after the services for the need, unless the words ask for that kind of place (the tier: first).
+        Without words, services are ranked by how well they fit the needs and ages chosen: more of the
+        needs served; an age range of its own that takes one of the children (a service for toddlers,
+        for a toddler) before one for all ages; then Tameside's own services, Greater Manchester's,
+        national ones. Equal services keep to their names' order, then to the order they came in."""
+        table, rows = ranking.table, ranking.rows
+        stale = table.out_of_date(rows, months_before(self.today(), self.stale_months))
+        weight = np.where(stale, STALE_SEARCH_WEIGHT, 1.0)
         typed = frozenset(query_words(params.q)) if has_text and params.q else frozenset()
-
-        def tier(result: Result) -> int:
-            document = result.document
-            if document.general and not typed.isdisjoint(document.kind_words):
-                return -1  # the kind of place asked for ("gp", "library"): first
-            if not asked:
-                return 0
-            serves = not asked.isdisjoint(document.need_slugs) if has_text else True
-            return (0 if serves else 2) + (1 if document.general else 0)
-
+        kind = table.kind_asked(rows, typed)
+        if asked:
+            serves = table.having(rows, "need", asked) if has_text else np.ones(len(rows), dtype=np.bool_)
+            tier = np.where(serves, 0, 2) + table.general[rows]
+        else:
+            tier = np.zeros(len(rows), dtype=np.intp)
+        tier = np.where(kind, -1, tier)
+        distance = ranking.distances
+        keys: tuple[NDArray, ...]  # type: ignore[type-arg]  # last key first, as numpy.lexsort reads them
         if params.sort == "distance" and has_centre:
-            matches.sort(key=lambda r: (r.distance if r.distance is not None else far, -r.score * weight(r),
-                                        r.document.name))
+            keys = (table.name_rank[rows], -ranking.scores * weight, distance)
         elif has_text and has_centre:
             # Best match, with nearer places ahead of equally good ones further away.
-            matches.sort(key=lambda r: (tier(r), -r.score * weight(r) * proximity(r.distance), r.document.name))
+            miles = np.where(distance == math.inf, BOROUGH_WIDE_MILES, distance)
+            keys = (table.name_rank[rows], -ranking.scores * weight * (1.0 / (1.0 + 0.35 * miles)), tier)
         elif has_text:
-            matches.sort(key=lambda r: (tier(r), -r.score * weight(r), r.document.name))
-        elif has_centre:
-            matches.sort(key=lambda r: (tier(r), *fit(r.document, asked, params.ages),
-                                        r.distance if r.distance is not None else far, -weight(r), r.document.name))
+            keys = (table.name_rank[rows], -ranking.scores * weight, tier)
         else:
-            matches.sort(key=lambda r: (tier(r), *fit(r.document, asked, params.ages), -weight(r),
-                                        r.document.name.lower()))
+            fit = (table.area_rank[rows], ~(table.own_age_range[rows] & table.serving_any_age(rows, params.ages)),
+                   -table.how_many(rows, "need", asked))
+            if has_centre:
+                keys = (table.name_rank[rows], -weight, distance, *fit, tier)
+            else:
+                keys = (table.lower_name_rank[rows], -weight, *fit, tier)
+        order = np.lexsort(keys)
+        ranking.rows, ranking.scores, ranking.distances = rows[order], ranking.scores[order], distance[order]

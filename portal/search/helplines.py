@@ -13,11 +13,6 @@ from portal.search.documents import ServiceDocument
 MOST_HELPLINES = 6
 
 
-def nothing_local(documents: Iterable[ServiceDocument]) -> bool:
-    """Whether none of these services is Tameside's own (each is national or Greater Manchester's)."""
-    return not any(not document.beyond_tameside for document in documents)
-
-
 def helplines_for(documents: Iterable[ServiceDocument], needs: Collection[str],
                   leave_out: Collection[str] = (), most: int = MOST_HELPLINES) -> list[ServiceDocument]:
     """The national and Greater Manchester services for any of `needs`: those serving more of the

@@ -268,11 +268,11 @@ class SearchService:
 
     def warm(self) -> None:
         """Work out now what the first searches and pages would (each document's filter options, the
-        need pages' lists, the places' arrays), for gunicorn's master to share with the workers it forks."""
+        need pages' lists, the documents' columns), for gunicorn's master to share with the workers it forks."""
         for document in self.store.all():
             document.facet_tokens  # noqa: B018  # computed once and kept on the document
         self.services_by_need()
-        self.store.place_table()
+        self.store.table()
 
     def documents(self, service_ids: Iterable[str]) -> list[ServiceDocument]:
         """These services' search documents, in this order (those no longer public left out)."""

@@ -127,18 +127,23 @@ def test_search_ranks_an_overdue_listing_below_an_otherwise_equal_fresh_one(
 
 
 def test_the_engine_puts_overdue_listings_after_fresh_ones_when_only_browsing() -> None:
-    from portal.search.engine import Result, SearchEngine
+    from dataclasses import replace
+
+    from portal.search.engine import FacetDimensions, SearchEngine
     from portal.search.params import SearchParams
+    from portal.search.store import DocumentStore
     from tests.unit.test_search_index import document
 
-    fresh = Result(document(1, "Zebra club"))
-    stale = Result(document(2, "Aardvark club"))
-    stale.document.__dict__["assured_date"] = dt.date(2020, 1, 1)  # frozen dataclass: a test-only change
-    fresh.document.__dict__["assured_date"] = dt.date.today()
-    params = SearchParams()
-    matches = [stale, fresh]
-    SearchEngine._order(matches, params, False, False, lambda d: d.assured_date == dt.date(2020, 1, 1))
-    assert [r.document.name for r in matches] == ["Zebra club", "Aardvark club"]
+    today = dt.date(2026, 6, 15)
+    store = DocumentStore()
+    store.replace_all([replace(document(1, "Aardvark club"), assured_date=months_before(today, 12)),
+                       replace(document(2, "Zebra club"), assured_date=today),
+                       replace(document(3, "Mole club"), assured_date=None),  # never checked: not out of date
+                       replace(document(4, "Badger club"), assured_date=months_before(today, 12) + dt.timedelta(1))])
+    engine = SearchEngine(store, None, None, FacetDimensions((), (), (), (), ()),  # type: ignore[arg-type]
+                          stale_months=12, today=lambda: today)
+    names = [result.document.name for result in engine.search(SearchParams()).results]
+    assert names == ["Badger club", "Mole club", "Zebra club", "Aardvark club"]
 
 
 # Still correct -------------------------------------------------------------------------------------

@@ -1,0 +1,205 @@
+"""Every search document as columns: one row a service, one numpy array a fact (its ages, whether it
+covers all of Tameside, when it was last checked, the rank of its name, the filter options it counts
+under, the row of its nearest place). Made once per change of the documents (DocumentStore.table), so
+that a search's filters, filter counts and order are worked out for its thousand or so candidates at
+once, not one document at a time in Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+
+import numpy as np
+from numpy.typing import NDArray
+
+from portal.geo.distance import Point, chord_squared, miles_of_chords_squared, unit_vectors
+from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL
+from portal.search.documents import ServiceDocument, facet_token
+
+# Where a service works, nearest first: its own places or all of Tameside, then Greater Manchester,
+# then national services (by phone, text or online). Its position in `order` below.
+AREA_RANK = {AREA_GREATER_MANCHESTER: 1, AREA_NATIONAL: 2}
+# An age range without an end of its own: from 0, up to this.
+NO_MAXIMUM_AGE = 200
+
+Rows = NDArray[np.intp]
+Mask = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class PlaceTable:
+    """Every place of the documents that have one, grouped by document, as points on the unit sphere:
+    one numpy pass gives each document's nearest place to a point, by the straight line through the
+    sphere (the chord), which grows with the great-circle distance; the distance itself is then worked
+    out only for the services kept, instead of the haversine in a Python loop over each search's
+    candidates (about a thousand)."""
+
+    rows: dict[str, int]  # service id -> its row in what `nearest_chords` returns
+    x: NDArray[np.float64]  # each place's point (x, y, z), one array per axis
+    y: NDArray[np.float64]
+    z: NDArray[np.float64]
+    starts: NDArray[np.intp] | None  # each row's first place; None when every row has one place
+
+    @classmethod
+    def of(cls, documents: Iterable[ServiceDocument]) -> PlaceTable:
+        rows: dict[str, int] = {}
+        latitudes: list[float] = []
+        longitudes: list[float] = []
+        starts: list[int] = []
+        for document in documents:
+            if document.places:
+                rows[document.id] = len(starts)
+                starts.append(len(latitudes))
+                latitudes.extend(place.latitude for place in document.places)
+                longitudes.extend(place.longitude for place in document.places)
+        x, y, z = unit_vectors(np.array(latitudes, dtype=np.float64), np.array(longitudes, dtype=np.float64))
+        return cls(rows, x, y, z, None if len(starts) == len(latitudes) else np.array(starts, dtype=np.intp))
+
+    def nearest_chords(self, centre: Point) -> NDArray[np.float64]:
+        """For each row, the squared chord from `centre` to the document's nearest place, and one
+        more row, infinite, for documents without a place."""
+        if not self.rows:
+            return np.array([np.inf])
+        x0, y0, z0 = unit_vectors(np.array([centre.latitude]), np.array([centre.longitude]))
+        squared = self.x - x0
+        squared *= squared
+        for axis, origin in ((self.y, y0), (self.z, z0)):
+            offset = axis - origin
+            offset *= offset
+            squared += offset
+        nearest = squared if self.starts is None else np.minimum.reduceat(squared, self.starts)
+        return np.append(nearest, np.inf)
+
+
+def _ranks(values: Sequence[str]) -> NDArray[np.intp]:
+    """Each value's place in the sorted values, equal values equal: Python's own string order."""
+    rank = {value: position for position, value in enumerate(sorted(set(values)))}
+    return np.fromiter((rank[value] for value in values), dtype=np.intp, count=len(values))
+
+
+@dataclass(frozen=True, eq=False)
+class DocumentTable:
+    documents: tuple[ServiceDocument, ...]  # each row's document
+    rows: dict[str, int]  # service id -> row
+    places: PlaceTable
+    place_rows: Rows  # each row's row in places.nearest_chords (its last row, infinite: no place)
+    columns: dict[str, int]  # facet_token(facet, value) -> its column in `options`
+    options: NDArray[np.bool_]  # row x column: the filter options each service counts under
+    minimum_age: NDArray[np.int32]
+    maximum_age: NDArray[np.int32]
+    own_age_range: Mask  # the service gives an age range of its own
+    all_of_tameside: Mask
+    beyond_tameside: Mask  # a national or Greater Manchester service
+    general: Mask
+    area_rank: NDArray[np.int8]
+    assured: NDArray[np.int64]  # the date last checked, as an ordinal; 0: never
+    name_rank: Rows
+    lower_name_rank: Rows
+    kind_words: dict[str, Mask]  # a word asking for a kind of general place -> the rows of that kind
+
+    @classmethod
+    def of(cls, documents: Iterable[ServiceDocument]) -> DocumentTable:
+        documents = tuple(documents)
+        count = len(documents)
+        places = PlaceTable.of(documents)
+        columns: dict[str, int] = {}
+        cells: list[tuple[int, int]] = []
+        kinds: dict[str, list[int]] = {}
+        for row, document in enumerate(documents):
+            for token in document.facet_tokens:
+                cells.append((row, columns.setdefault(token, len(columns))))
+            for word in document.kind_words:
+                kinds.setdefault(word, []).append(row)
+        options = np.zeros((count, len(columns)), dtype=np.bool_)
+        if cells:
+            at = np.array(cells, dtype=np.intp)
+            options[at[:, 0], at[:, 1]] = True
+
+        def mask(rows: list[int]) -> Mask:
+            found = np.zeros(count, dtype=np.bool_)
+            found[rows] = True
+            return found
+
+        def column(values: Iterable[object], dtype: type) -> NDArray:  # type: ignore[type-arg]
+            return np.fromiter(values, dtype=dtype, count=count)
+
+        names = [document.name for document in documents]
+        return cls(
+            documents=documents,
+            rows={document.id: row for row, document in enumerate(documents)},
+            places=places,
+            place_rows=column((places.rows.get(document.id, -1) for document in documents), np.intp),
+            columns=columns,
+            options=options,
+            minimum_age=column((d.minimum_age if d.minimum_age is not None else 0 for d in documents), np.int32),
+            maximum_age=column((d.maximum_age if d.maximum_age is not None else NO_MAXIMUM_AGE
+                                for d in documents), np.int32),
+            own_age_range=column((d.minimum_age is not None or d.maximum_age is not None for d in documents),
+                                 np.bool_),
+            all_of_tameside=column((d.all_of_tameside for d in documents), np.bool_),
+            beyond_tameside=column((d.beyond_tameside for d in documents), np.bool_),
+            general=column((d.general for d in documents), np.bool_),
+            area_rank=column((AREA_RANK.get(d.area or "", 0) for d in documents), np.int8),
+            assured=column((d.assured_date.toordinal() if d.assured_date else 0 for d in documents), np.int64),
+            name_rank=_ranks(names),
+            lower_name_rank=_ranks([name.lower() for name in names]),
+            kind_words={word: mask(rows) for word, rows in kinds.items()},
+        )
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def rows_of(self, service_ids: Iterable[str], count: int) -> Rows:
+        """Each service's row, in order; -1 for one not in the table (no longer public)."""
+        return np.fromiter(map(self.rows.get, service_ids, repeat(-1)), dtype=np.intp, count=count)
+
+    def having(self, rows: Rows, facet: str, values: Iterable[str]) -> Mask:
+        """Which of `rows` count under any of the facet's `values`."""
+        wanted = [self.columns[token] for value in values if (token := facet_token(facet, value)) in self.columns]
+        if not wanted:
+            return np.zeros(len(rows), dtype=np.bool_)
+        if len(wanted) == 1:
+            return self.options[rows, wanted[0]]
+        return np.asarray(self.options[np.ix_(rows, np.array(wanted, dtype=np.intp))].any(axis=1))
+
+    def how_many(self, rows: Rows, facet: str, values: Iterable[str]) -> NDArray[np.intp]:
+        """For each of `rows`, how many of the facet's `values` it counts under."""
+        wanted = [self.columns[token] for value in values if (token := facet_token(facet, value)) in self.columns]
+        if not wanted:
+            return np.zeros(len(rows), dtype=np.intp)
+        return self.options[np.ix_(rows, np.array(wanted, dtype=np.intp))].sum(axis=1, dtype=np.intp)
+
+    def serving_any_age(self, rows: Rows, ages: Iterable[int]) -> Mask:
+        """ServiceDocument.serves_age for any of `ages`, for each of `rows`."""
+        low, high = self.minimum_age[rows], self.maximum_age[rows]
+        served = np.zeros(len(rows), dtype=np.bool_)
+        for age in ages:
+            served |= (low <= age) & (age <= high)
+        return served
+
+    def counts(self, rows: Rows) -> dict[str, int]:
+        """How many of `rows` count under each filter option (by facet_token)."""
+        totals = np.count_nonzero(self.options[rows], axis=0).tolist() if len(rows) else [0] * len(self.columns)
+        return dict(zip(self.columns, totals))
+
+    def near(self, rows: Rows, centre: Point, miles: float) -> tuple[Mask, NDArray[np.float64]]:
+        """Which of `rows` have a place within `miles` of `centre`, and each one's distance in miles
+        to its nearest place (infinite for those without a place)."""
+        chords = self.places.nearest_chords(centre)[self.place_rows[rows]]
+        return chords <= chord_squared(miles), miles_of_chords_squared(chords)
+
+    def kind_asked(self, rows: Rows, words: Iterable[str]) -> Mask:
+        """Which of `rows` are a general place of a kind the words ask for ("gp", "library")."""
+        asked = np.zeros(len(self.documents), dtype=np.bool_)
+        for word in words:
+            found = self.kind_words.get(word)
+            if found is not None:
+                asked |= found
+        return asked[rows] & self.general[rows]
+
+    def out_of_date(self, rows: Rows, cutoff: dt.date) -> Mask:
+        """Which of `rows` were last checked on or before `cutoff` (never checked: not out of date)."""
+        assured = self.assured[rows]
+        return (assured != 0) & (assured <= cutoff.toordinal())
