@@ -12,7 +12,7 @@ from whoosh.searching import Searcher
 
 from portal.search.analysis import query_words
 from portal.search.backends import whoosh_scoring
-from portal.search.backends.whoosh import BOOSTS, WhooshIndex
+from portal.search.backends.whoosh import BOOSTS, PHRASE_FIELDS, WhooshIndex
 from portal.search.backends.whoosh_scoring import FieldLengths, SegmentPostings, score
 from tests.unit.test_search_index import NEED_WORDS, document
 
@@ -67,10 +67,19 @@ def test_every_match_gets_whooshs_own_score(index: WhooshIndex, text: str, kept:
     query = index.build_query(words, ["money-debt-and-food"] if "money" in words else [], searcher,
                               typed=len(words))
     assert query is not None
-    postings = SegmentPostings((*BOOSTS, "need_slugs")) if kept else None
+    postings = SegmentPostings((*BOOSTS, "need_slugs"), PHRASE_FIELDS) if kept else None
     scored = score(searcher, query, FieldLengths(), postings)
     if postings is not None:  # the common words of the big segments are kept, and they are used
         assert sum(len(postings.of(leaf)) for leaf, _ in searcher.leaf_searchers()) > 10
+        # with their word positions where phrases are looked for, as the index holds them
+        checked = 0
+        for leaf, _ in searcher.leaf_searchers():
+            for (field, word), (held, _) in postings.of(leaf).items():
+                if field in PHRASE_FIELDS:
+                    assert postings.positions(leaf, field, word, held.tolist()) == \
+                        whoosh_scoring._positions(leaf.reader(), field, word, held.tolist())
+                    checked += 1
+        assert checked > 10
     mine = dict(zip(scored.docnums.tolist(), scored.scores.tolist()))
     theirs = whoosh_scores(searcher, query)
     assert set(mine) == set(theirs), "the same documents match"

@@ -140,7 +140,7 @@ class WhooshIndex:
         self._docnums: dict[str, int] = {}
         self._docnums_for: list[str | None] | None = None
         self._lengths = FieldLengths()
-        self._kept = SegmentPostings((*BOOSTS, "need_slugs"))
+        self._kept = SegmentPostings((*BOOSTS, "need_slugs"), PHRASE_FIELDS)
 
     # -- layout -------------------------------------------------------------------------------
 
