@@ -3,9 +3,10 @@ Python once per listing rather than by a template macro: a results page shows tw
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from portal.i18n import gettext
+from portal.i18n import gettext, locale_name
 
 
 def N_(message: str) -> str:
@@ -21,7 +22,13 @@ DAY_NAMES = {
 
 def age_range(listing: Any) -> str:
     """Who a service is for, by age: a service, a search document or a kept listing record."""
-    minimum, maximum = listing.minimum_age, listing.maximum_age
+    return _age_range(listing.minimum_age, listing.maximum_age, locale_name())
+
+
+@lru_cache(maxsize=4096)
+def _age_range(minimum: int | None, maximum: int | None, locale: str) -> str:
+    """The phrase for an age range in a language (`locale`: the one in force, which the catalogue
+    gettext reads is found by): worked out once per range and language, not once per card."""
     if minimum is not None and maximum is not None:
         return gettext("%(min)s to %(max)s years", min=minimum, max=maximum)
     if maximum is not None:

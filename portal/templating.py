@@ -13,12 +13,11 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from flask import Flask, current_app
 from flask.templating import Environment
-from flask_babel import get_locale
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from portal.accounts.navigation import staff_links
 from portal.datafiles.vocabularies import Vocabularies
-from portal.i18n import gettext, ngettext
+from portal.i18n import gettext, locale_name, ngettext
 from portal.listing_words import age_range, day_name, option_count
 from portal.paging import pages_shown
 from portal.phones import phone, phone_link, with_phones
@@ -89,19 +88,14 @@ def init_templates(app: Flask) -> None:
         }
 
 
-def _locale() -> str:
-    locale = get_locale()
-    return str(locale) if locale else "en_GB"
-
-
 def clock(value: dt.time | None) -> str:
     """A time of day as people in the current language write it (en: 08:30)."""
-    return format_time(value, "short", locale=_locale()) if value else ""
+    return format_time(value, "short", locale=locale_name()) if value else ""
 
 
 def long_date(value: dt.date | None) -> str:
     """A date written out (en: 28 April 2025)."""
-    return format_date(value, "long", locale=_locale()) if value else ""
+    return format_date(value, "long", locale=locale_name()) if value else ""
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -111,10 +105,16 @@ def paragraphs(text: str | None) -> list[str]:
 
 def miles(distance: float) -> str:
     """A distance as people read it (en: "0.8 miles", "1 mile")."""
-    if distance < 0.05:
+    return _miles(None if distance < 0.05 else round(distance, 1), locale_name())
+
+
+@lru_cache(maxsize=4096)
+def _miles(rounded: float | None, locale: str) -> str:
+    """The phrase for a distance rounded to a tenth of a mile (None: under 0.05) in a language: worked
+    out once per distance and language (twenty cards a page), as the catalogue never changes."""
+    if rounded is None:
         return gettext("less than 0.1 miles")
-    rounded = round(distance, 1)
-    number = _decimal(rounded, _locale())
+    number = _decimal(rounded, locale)
     return ngettext("%(distance)s mile", "%(distance)s miles", 1 if rounded == 1 else 2, distance=number)
 
 

@@ -82,6 +82,13 @@ def page_translations() -> NullTranslations:
     return translations
 
 
+def locale_name() -> str:
+    """The name of the locale in force (the request's language, or one forced, as for an email): the
+    catalogue page_translations reads is that locale's."""
+    locale = get_locale()
+    return str(locale) if locale else "en_GB"
+
+
 def gettext(string: str, **variables: Any) -> str:
     """Flask-Babel's gettext for text a page shows, through the catalogue found once per request."""
     text: str = page_translations().ugettext(string)

@@ -132,6 +132,18 @@ def test_numbers_dates_and_times_follow_the_language(app: Flask, code: str, dist
         assert clock(dt.time(8, 30)) == time
 
 
+def test_a_distance_reads_in_the_language_in_force_each_time(app: Flask) -> None:
+    """Distances' phrases are kept per distance and language: the language in force still decides."""
+    from flask_babel import force_locale, refresh
+
+    with app.test_request_context("/"):
+        refresh()
+        assert miles(1.52) == "1.5 miles"
+        with force_locale("pl"):
+            assert miles(1.52) == "1,5 mili" and miles(1.0) == "1 mila"
+        assert miles(1.52) == "1.5 miles" and miles(1.0) == "1 mile" and miles(0.01) == "less than 0.1 miles"
+
+
 PUBLIC_PAGES = ["/", "/early-help", "/early-help/practitioners", "/urgent-help", "/needs", "/needs/housing",
                 "/accessibility", "/privacy", "/data-sources", "/search?q=food+bank", "/search?q=qqzzxxvv",
                 "/search?q=parenting&age=200", "/search/map?q=library", "/questionnaire", "/questionnaire/who",
