@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from portal.lexicon import edit_distance, fold_letters, is_english_word
@@ -117,3 +118,49 @@ def prepared(text: str) -> Typed:
         slip_words=tuple(word for word in typed
                          if len(word) >= MIN_FUZZY_LENGTH and is_latin(word) and not is_english_word(word)),
     )
+
+
+class FirstWords:
+    """The phrases of an intent found by their first slot: a phrase matches only when each of its slots
+    does, so only the phrases whose first slot can match the text are checked in full, not the hundred
+    or more of every language at every search. A first slot can match when one of its alternatives
+    does: a word typed is an exact alternative, or begins with a prefix (`care*`); a slip is forgiven
+    only in the text's slip words, so a slot that forgives slips is a candidate whenever there are
+    any; an alternative in another script is found inside the text, so it is a candidate whenever the
+    text is not all ASCII."""
+
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        self.phrases = tuple(phrases)
+        self.exact: dict[str, list[int]] = {}
+        self.prefixes: dict[str, list[int]] = {}
+        slipping, other_script = set(), set()
+        for number, phrase in enumerate(self.phrases):
+            for alternative in phrase.slots[0]:
+                if not alternative.latin:
+                    other_script.add(number)
+                elif alternative.prefix:
+                    self.prefixes.setdefault(alternative.text, []).append(number)
+                else:
+                    self.exact.setdefault(alternative.text, []).append(number)
+                    if alternative.slips:
+                        slipping.add(number)
+        self.prefix_lengths = sorted({len(text) for text in self.prefixes})
+        self.slipping, self.other_script = frozenset(slipping), frozenset(other_script)
+
+    def candidates(self, typed: Typed) -> list[Phrase]:
+        found: set[int] = set()
+        for word in typed.exact:
+            found.update(self.exact.get(word, ()))
+            for length in self.prefix_lengths:
+                if length > len(word):
+                    break
+                found.update(self.prefixes.get(word[:length], ()))
+        if typed.slip_words:
+            found |= self.slipping
+        if not typed.joined.isascii():
+            found |= self.other_script
+        return [self.phrases[number] for number in sorted(found)]
+
+    def match(self, typed: Typed) -> bool:
+        """Whether any of the phrases matches the text (as checking each of them would say)."""
+        return any(phrase.matches(typed) for phrase in self.candidates(typed))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from portal.safety.matching import Phrase, Typed, prepared
+from portal.safety.matching import FirstWords, Phrase, Typed, prepared
 
 LANGUAGES = ("en", "ur", "bn", "pl", "ar")
 
@@ -37,9 +37,15 @@ class Intent:
     needs: tuple[str, ...]
     contacts: tuple[PanelContact, ...]
     phrases: dict[str, tuple[Phrase, ...]] = field(hash=False, compare=False)
+    first_words: FirstWords = field(init=False, hash=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        every = (phrase for phrases in self.phrases.values() for phrase in phrases)
+        object.__setattr__(self, "first_words", FirstWords(every))
 
     def matches(self, typed: Typed) -> bool:
-        return any(phrase.matches(typed) for phrases in self.phrases.values() for phrase in phrases)
+        """Whether any of the intent's phrases, in any language, matches the text."""
+        return self.first_words.match(typed)
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ def test_every_phrase_and_its_slips_match_as_the_rule_says(app: Flask) -> None:
                           " ".join(reversed(plain.split())), plain.split()[0]]
                 texts += [" ".join(slipped(rng.choice(option), rng) + rng.choice(("", "ing", "s"))
                                    for option in options) for _ in range(3)]
+    # Two phrases' words in one text, often in two scripts (a Latin word before Urdu, say).
+    texts += [rng.choice(texts) + " " + rng.choice(texts) for _ in range(500)]
     assert len(texts) > 1000
     found = 0
     for text in texts:
