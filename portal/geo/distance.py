@@ -1,5 +1,5 @@
-"""Distances in miles: geopy's great-circle distance for the figures people read, and the same
-distance for many places at once (numpy) for what is near."""
+"""Distances in miles along the great circle (as geopy's great_circle, on the same mean radius): one
+at a time, and for many places at once (numpy) for what is near and the distances people read."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from geopy.distance import great_circle
 from numpy.typing import NDArray
 
 
@@ -17,19 +16,12 @@ class Point:
     longitude: float
 
 
-def miles_between(a: Point, b: Point) -> float:
-    """The distance people are shown: geopy's great-circle distance. Over a few miles it is within
-    0.5% of the geodesic on the WGS84 ellipsoid (far less than the tenth of a mile shown), at a
-    fifteenth of the cost."""
-    return float(great_circle((a.latitude, a.longitude), (b.latitude, b.longitude)).miles)
-
-
-EARTH_RADIUS_MILES = 3958.7613
+# The Earth's mean radius, as geopy's great_circle takes it (6,371.009 km), in miles.
+EARTH_RADIUS_MILES = 6371.009 / 1.609344
 
 
 def haversine_miles(a: Point, latitude: float, longitude: float) -> float:
-    """The same great-circle distance as miles_between, written out for the inner loop that decides
-    what is within a radius and in what order (what people see comes from geopy)."""
+    """The great-circle distance from `a` to a point, in miles (the haversine formula)."""
     phi1, phi2 = math.radians(a.latitude), math.radians(latitude)
     dphi = phi2 - phi1
     dlambda = math.radians(longitude - a.longitude)

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from portal.freshness.rules import STALE_SEARCH_WEIGHT, months_before
-from portal.geo.distance import Point, miles_between
+from portal.geo.distance import Point
 from portal.models.schedule import WEEKDAYS
 from portal.search.analysis import meaning_kept, query_words, split_compounds
 from portal.search.backends.contract import TextBackend
@@ -225,12 +225,6 @@ class SearchEngine:
         outcome.page = min(params.page, outcome.pages)
         start = (outcome.page - 1) * PAGE_SIZE
         outcome.results = ranking.results(start, start + PAGE_SIZE)
-        if centre is not None:
-            for result in outcome.results:
-                if result.distance is not None:
-                    # The distance people read, from geopy (the order used the quick formula).
-                    result.distance = min(miles_between(centre, Point(place.latitude, place.longitude))
-                                          for place in result.document.places)
         if query is not None and outcome.results:
             snippets = self.text.highlights(query, [result.document.id for result in outcome.results])
             for result in outcome.results:

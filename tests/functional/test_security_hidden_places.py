@@ -177,10 +177,10 @@ def test_search_distances_are_measured_from_the_district(
 
 def miles_either_side(app: Flask, point: Point, centre: Point) -> str:
     """The flat-earth distance here and the site's great-circle one may round to neighbouring tenths."""
-    from portal.geo.distance import miles_between
+    from portal.geo.distance import haversine_miles
     from portal.templating import miles
     with app.test_request_context("/"):
-        return miles(miles_between(point, centre))
+        return miles(haversine_miles(point, centre.latitude, centre.longitude))
 
 
 def assert_nothing_exact(place: HiddenPlace, text: str, where: str) -> None:
