@@ -226,7 +226,7 @@ class SearchEngine:
         start = (outcome.page - 1) * PAGE_SIZE
         outcome.results = ranking.results(start, start + PAGE_SIZE)
         if query is not None and outcome.results:
-            snippets = self.text.highlights(query, [result.document.id for result in outcome.results])
+            snippets = self.text.highlights(query, [result.document for result in outcome.results])
             for result in outcome.results:
                 result.snippet = snippets.get(result.document.id)
         return outcome

@@ -116,9 +116,10 @@ def test_an_edit_replaces_the_old_words(tmp_path: Path) -> None:
 
 def test_snippets_escape_what_organisations_write(tmp_path: Path) -> None:
     index = WhooshIndex(tmp_path, NEED_WORDS)
-    index.rebuild([document(1, "Club", description="Parenting <script>alert(1)</script> course & more")])
+    club = document(1, "Club", description="Parenting <script>alert(1)</script> course & more")
+    index.rebuild([club])
     matched = index.match("parenting", [])
-    snippet = index.highlights(matched.query, [document(1).id])[document(1).id]
+    snippet = index.highlights(matched.query, [club])[club.id]
     assert "<script>" not in snippet
     assert "&lt;script&gt;" in snippet
     assert '<mark class="portal-match' in snippet
@@ -136,13 +137,13 @@ def marked(snippet: str) -> list[str]:
 
 def test_snippets_mark_the_description_words_matched_even_through_a_typo(tmp_path: Path) -> None:
     index = WhooshIndex(tmp_path, NEED_WORDS)
-    index.rebuild([
+    every = [
         document(1, "Counselling club", description="Free counselling for teenagers, and counsellors to talk to."),
         document(2, "Talking space", description="A counsellor visits weekly; breastfeeding support too."),
         document(3, "Counselling drop-in", description="Somewhere warm to sit."),
         document(4, "Other", description="Nothing about that here."),
-    ])
-    every = [document(number).id for number in (1, 2, 3, 4)]
+    ]
+    index.rebuild(every)
     # As typed, then with a slip in each word ("conselling" and "brestfeeding" are in no description).
     for words in ("counselling breastfeeding", "conselling brestfeeding"):
         matched = index.match(words, [])
@@ -155,12 +156,33 @@ def test_snippets_mark_the_description_words_matched_even_through_a_typo(tmp_pat
 
 def test_snippets_follow_an_edit(tmp_path: Path) -> None:
     index = WhooshIndex(tmp_path, NEED_WORDS)
-    index.rebuild([document(1, "Club", description="Parenting course on Mondays.")])
+    before = document(1, "Club", description="Parenting course on Mondays.")
+    index.rebuild([before])
     matched = index.match("parenting", [])
-    assert marked(index.highlights(matched.query, [document(1).id])[document(1).id]) == ["Parenting"]
-    index.write([document(1, "Club", description="A new parenting group, and parenting advice.")], [])
+    assert marked(index.highlights(matched.query, [before])[before.id]) == ["Parenting"]
+    after = document(1, "Club", description="A new parenting group, and parenting advice.")
+    index.write([after], [])
     matched = index.match("parenting", [])
-    assert marked(index.highlights(matched.query, [document(1).id])[document(1).id]) == ["parenting", "parenting"]
+    assert marked(index.highlights(matched.query, [after])[after.id]) == ["parenting", "parenting"]
+
+
+def test_a_snippet_is_made_from_the_description_field_as_the_index_holds_it(tmp_path: Path) -> None:
+    """The text marked is the document's description then its eligibility, as written to the index's
+    description field (not read back from the index): the same words, the same fragments."""
+    from dataclasses import replace
+
+    from portal.search.backends.whoosh import description_text
+
+    index = WhooshIndex(tmp_path, NEED_WORDS)
+    club = replace(document(1, "Club", description="Parenting course on Mondays."),
+                   eligibility="For parents of children under five; parenting help by phone.")
+    index.rebuild([club])
+    searcher = index.searcher()
+    assert searcher is not None
+    stored = searcher.stored_fields(index._ids_by_docnum(searcher).index(club.id))["description"]
+    assert description_text(club) == stored
+    snippet = index.highlights(index.match("parenting", []).query, [club])[club.id]
+    assert marked(snippet) == ["Parenting", "parents", "parenting"]
 
 
 def test_did_you_mean_keeps_the_first_letter_as_typed(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from portal.search.documents import ServiceDocument
+
 # The best this many matches are kept: far enough down any list that nobody reads on, and it spares
 # scoring every service that shares one common word with the search.
 TEXT_MATCH_LIMIT = 1000
@@ -28,4 +30,6 @@ class TextBackend(Protocol):
     def match(self, text: str, need_slugs: list[str], extra_words: list[str] | None = None,
               understood: set[str] | None = None) -> TextMatch: ...
 
-    def highlights(self, query: Any, ids: list[str]) -> dict[str, str]: ...
+    def highlights(self, query: Any, documents: list[ServiceDocument]) -> dict[str, str]:
+        """Snippets of these services' descriptions with the matched words marked, by service id."""
+        ...

@@ -74,7 +74,7 @@ class DatabaseTextSearch:
                     scores[service_id] += NEED_WEIGHT
         return TextMatch(scores=scores, suggestion=None, query=None)
 
-    def highlights(self, query: Any, ids: list[str]) -> dict[str, str]:
+    def highlights(self, query: Any, documents: list[ServiceDocument]) -> dict[str, str]:
         return {}
 
 
@@ -151,11 +151,11 @@ class ResilientTextIndex:
             self._broken(error)
             return self.fallback.match(text, need_slugs, extra_words, understood)
 
-    def highlights(self, query: Any, ids: list[str]) -> dict[str, str]:
+    def highlights(self, query: Any, documents: list[ServiceDocument]) -> dict[str, str]:
         if query is None or self.degraded:
             return {}
         try:
-            return self.index.highlights(query, ids)
+            return self.index.highlights(query, documents)
         except Exception as error:  # highlights are a nicety: the results are shown without them
             self._broken(error)
             return {}

@@ -348,10 +348,11 @@ class PostgresIndex:
                 corrected.append(word)
         return " ".join(corrected) if changed else None
 
-    def highlights(self, query: tuple[str, ...] | None, ids: list[str]) -> dict[str, str]:
+    def highlights(self, query: tuple[str, ...] | None, documents: list[ServiceDocument]) -> dict[str, str]:
         """Escaped HTML snippets of each service's description with the matched words marked."""
-        if not query or not ids:
+        if not query or not documents:
             return {}
+        ids = [document.id for document in documents]
         members = _family_members()
         terms = list(dict.fromkeys(word for term in query for word in (term, *members.get(term, ()))))
         with self.reader.connect() as connection:

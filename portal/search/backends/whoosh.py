@@ -123,6 +123,11 @@ class BoundedFuzzyTerm(FuzzyTerm):
         return islice(super()._btexts(ixreader), MAX_TYPO_EXPANSIONS)
 
 
+def description_text(document: ServiceDocument) -> str:
+    """What the description field holds: the description, then who the service is for."""
+    return " ".join(part for part in (document.description, document.eligibility) if part)
+
+
 class WhooshIndex:
     """One per process. `need_words` maps a need slug to the words (name, everyday phrases) that
     describe it, so a service is found by the words people use for its needs."""
@@ -137,8 +142,6 @@ class WhooshIndex:
         self._ids_searcher: Searcher | None = None
         self._ids: list[str | None] = []
         self._segment_ids: dict[str, list[str | None]] = {}
-        self._docnums: dict[str, int] = {}
-        self._docnums_for: list[str | None] | None = None
         self._lengths = FieldLengths()
         self._kept = SegmentPostings((*BOOSTS, "need_slugs"), PHRASE_FIELDS)
 
@@ -173,7 +176,7 @@ class WhooshIndex:
 
     def _document_fields(self, document: ServiceDocument) -> dict[str, object]:
         needs_text = " ".join(self.need_words.get(slug, slug.replace("-", " ")) for slug in document.need_slugs)
-        body = " ".join(part for part in (document.description, document.eligibility) if part)
+        body = description_text(document)
         return {
             "id": document.id,
             "name": document.name,
@@ -414,10 +417,12 @@ class WhooshIndex:
                 corrected.append(word)
         return " ".join(corrected) if changed else None
 
-    def highlights(self, query: Query | None, ids: list[str]) -> dict[str, str]:
-        """Escaped HTML snippets of each service's description with the matched words marked."""
+    def highlights(self, query: Query | None, documents: list[ServiceDocument]) -> dict[str, str]:
+        """Escaped HTML snippets of each service's description (the text its description field holds:
+        description_text) with the matched words marked; the text is the document's own, not read back
+        from the index's stored fields."""
         searcher = self.searcher()
-        if query is None or searcher is None or not ids:
+        if query is None or searcher is None or not documents:
             return {}
         # Each description is marked with the description words of the query that the index holds
         # (typo-tolerant words expanded to the real words they matched): the words Whoosh's own
@@ -425,21 +430,18 @@ class WhooshIndex:
         words = self._description_words(query, searcher)
         if not words:
             return {}
-        docnums = self._docnums_by_id(searcher)
         # Whoosh's `highlight` with its fragmenter, scorer and formatter; the tokens made, marked and
         # fragmented in one loop (analysis.HighlightTokens.fragments).
         tokens = HighlightTokens(searcher.schema["description"].analyzer)
         formatter = HtmlFormatter(tagname="mark", classname="portal-match", termclass="term", between=" … ")
         scorer, terms = BasicFragmentScorer(), frozenset(words)
         found: dict[str, str] = {}
-        for service_id in ids:
-            docnum = docnums.get(service_id)
-            if docnum is not None:
-                text = searcher.stored_fields(docnum).get("description") or ""
-                snippet = formatter(text, top_fragments(tokens.fragments(text, terms, SNIPPET_FRAGMENTER), 2, scorer,
-                                                        FIRST))
-                if snippet:
-                    found[service_id] = snippet
+        for document in documents:
+            text = description_text(document)
+            fragments = tokens.fragments(text, terms, SNIPPET_FRAGMENTER)
+            snippet = formatter(text, top_fragments(fragments, 2, scorer, FIRST))
+            if snippet:
+                found[document.id] = snippet
         return found
 
     @staticmethod
@@ -459,15 +461,6 @@ class WhooshIndex:
                     if leaf.field() == "description" or reader.frequency("description", word):
                         words.add(word)
         return frozenset(words)
-
-    def _docnums_by_id(self, searcher: Searcher) -> dict[str, int]:
-        """The document number of each service in the current searcher (kept with the ids by number)."""
-        ids = self._ids_by_docnum(searcher)
-        with self._lock:
-            if self._docnums_for is not ids:
-                self._docnums = {service_id: docnum for docnum, service_id in enumerate(ids) if service_id is not None}
-                self._docnums_for = ids
-            return self._docnums
 
     def __del__(self) -> None:
         # An index dropped without close() (a test's, say) closes its searcher's segment files itself.
