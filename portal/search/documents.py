@@ -23,6 +23,8 @@ GENERAL_SOURCES: dict[str, frozenset[str]] = {
 
 
 FACET_SEPARATOR = "\x1f"
+# An age range without an end of its own: from 0, up to this.
+NO_MAXIMUM_AGE = 200
 
 
 def facet_token(facet: str, value: str) -> str:
@@ -93,7 +95,7 @@ class ServiceDocument:
 
     def serves_age(self, age: int) -> bool:
         low = self.minimum_age if self.minimum_age is not None else 0
-        high = self.maximum_age if self.maximum_age is not None else 200
+        high = self.maximum_age if self.maximum_age is not None else NO_MAXIMUM_AGE
         return low <= age <= high
 
     @property

@@ -29,10 +29,10 @@ PAGE_SIZE = 20
 BOROUGH_WIDE_MILES = 1.5
 
 
-def proximity(distance: float | None) -> float:
-    """A weight from 1 (here) falling with distance, to rank good matches nearby first."""
-    miles = BOROUGH_WIDE_MILES if distance is None else distance
-    return 1.0 / (1.0 + 0.35 * miles)
+def proximity(miles: NDArray[np.float64]) -> NDArray[np.float64]:
+    """A weight from 1 (here) falling with distance, to rank good matches nearby first; a service for
+    the whole borough (no place near: an infinite distance) counts as BOROUGH_WIDE_MILES away."""
+    return 1.0 / (1.0 + 0.35 * np.where(miles == math.inf, BOROUGH_WIDE_MILES, miles))
 
 
 class Understanding(Protocol):
@@ -282,8 +282,7 @@ class SearchEngine:
             keys = (table.name_rank[rows], -ranking.scores * weight, distance)
         elif has_text and has_centre:
             # Best match, with nearer places ahead of equally good ones further away.
-            miles = np.where(distance == math.inf, BOROUGH_WIDE_MILES, distance)
-            keys = (table.name_rank[rows], -ranking.scores * weight * (1.0 / (1.0 + 0.35 * miles)), tier)
+            keys = (table.name_rank[rows], -ranking.scores * weight * proximity(distance), tier)
         elif has_text:
             keys = (table.name_rank[rows], -ranking.scores * weight, tier)
         else:

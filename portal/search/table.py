@@ -16,13 +16,11 @@ from numpy.typing import NDArray
 
 from portal.geo.distance import Point, chord_squared, miles_of_chords_squared, unit_vectors
 from portal.models.service import AREA_GREATER_MANCHESTER, AREA_NATIONAL
-from portal.search.documents import ServiceDocument, facet_token
+from portal.search.documents import NO_MAXIMUM_AGE, ServiceDocument, facet_token
 
 # Where a service works, nearest first: its own places or all of Tameside, then Greater Manchester,
 # then national services (by phone, text or online). Its position in `order` below.
 AREA_RANK = {AREA_GREATER_MANCHESTER: 1, AREA_NATIONAL: 2}
-# An age range without an end of its own: from 0, up to this.
-NO_MAXIMUM_AGE = 200
 
 Rows = NDArray[np.intp]
 Mask = NDArray[np.bool_]
