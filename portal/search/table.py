@@ -7,7 +7,8 @@ once, not one document at a time in Python."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, insort
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -34,31 +35,49 @@ class PlaceTable:
     out only for the services kept, instead of the haversine in a Python loop over each search's
     candidates (about a thousand)."""
 
-    rows: dict[str, int]  # service id -> its row in what `nearest_chords` returns
+    document_rows: Rows  # each document's row in what `nearest_chords` returns; -1: no place
     x: NDArray[np.float64]  # each place's point (x, y, z), one array per axis
     y: NDArray[np.float64]
     z: NDArray[np.float64]
-    starts: NDArray[np.intp] | None  # each row's first place; None when every row has one place
+    starts: NDArray[np.intp]  # each row's first place, and one more: where the last row's end
 
     @classmethod
-    def of(cls, documents: Iterable[ServiceDocument]) -> PlaceTable:
-        rows: dict[str, int] = {}
+    def of(cls, documents: Sequence[ServiceDocument]) -> PlaceTable:
+        document_rows = np.full(len(documents), -1, dtype=np.intp)
         latitudes: list[float] = []
         longitudes: list[float] = []
         starts: list[int] = []
-        for document in documents:
+        for number, document in enumerate(documents):
             if document.places:
-                rows[document.id] = len(starts)
+                document_rows[number] = len(starts)
                 starts.append(len(latitudes))
                 latitudes.extend(place.latitude for place in document.places)
                 longitudes.extend(place.longitude for place in document.places)
+        starts.append(len(latitudes))
         x, y, z = unit_vectors(np.array(latitudes, dtype=np.float64), np.array(longitudes, dtype=np.float64))
-        return cls(rows, x, y, z, None if len(starts) == len(latitudes) else np.array(starts, dtype=np.intp))
+        return cls(document_rows, x, y, z, np.array(starts, dtype=np.intp))
+
+    def joined(self, other: PlaceTable, rows: Rows) -> PlaceTable:
+        """The places of some of this table's rows and some of `other`'s, for documents in a new
+        order: `rows` holds each document's row, this table's as they are and `other`'s numbered on
+        after them, or -1 for a document without a place. The points are copied, not worked out again."""
+        starts = np.concatenate([self.starts[:-1], other.starts[:-1] + len(self.x)])
+        ends = np.concatenate([self.starts[1:], other.starts[1:] + len(self.x)])
+        placed = rows[rows >= 0]
+        lengths = ends[placed] - starts[placed]
+        first = np.zeros(len(placed) + 1, dtype=np.intp)
+        np.cumsum(lengths, out=first[1:])
+        taken = np.repeat(starts[placed] - first[:-1], lengths) + np.arange(first[-1], dtype=np.intp)
+        document_rows = np.full(len(rows), -1, dtype=np.intp)
+        document_rows[rows >= 0] = np.arange(len(placed), dtype=np.intp)
+        x, y, z = (np.concatenate([mine, theirs])[taken]
+                   for mine, theirs in ((self.x, other.x), (self.y, other.y), (self.z, other.z)))
+        return PlaceTable(document_rows, x, y, z, first)
 
     def nearest_chords(self, centre: Point) -> NDArray[np.float64]:
         """For each row, the squared chord from `centre` to the document's nearest place, and one
         more row, infinite, for documents without a place."""
-        if not self.rows:
+        if len(self.starts) == 1:
             return np.array([np.inf])
         x0, y0, z0 = unit_vectors(np.array([centre.latitude]), np.array([centre.longitude]))
         squared = self.x - x0
@@ -67,14 +86,36 @@ class PlaceTable:
             offset = axis - origin
             offset *= offset
             squared += offset
-        nearest = squared if self.starts is None else np.minimum.reduceat(squared, self.starts)
+        nearest = squared if len(self.starts) == len(squared) + 1 else np.minimum.reduceat(squared, self.starts[:-1])
         return np.append(nearest, np.inf)
 
 
-def _ranks(values: Sequence[str]) -> NDArray[np.intp]:
-    """Each value's place in the sorted values, equal values equal: Python's own string order."""
-    rank = {value: position for position, value in enumerate(sorted(set(values)))}
-    return np.fromiter((rank[value] for value in values), dtype=np.intp, count=len(values))
+def _ranks(values: Sequence[str]) -> tuple[list[str], NDArray[np.intp]]:
+    """The values sorted without repeats (Python's own string order), and each value's place there."""
+    ordered = sorted(set(values))
+    rank = {value: position for position, value in enumerate(ordered)}
+    return ordered, np.fromiter((rank[value] for value in values), dtype=np.intp, count=len(values))
+
+
+def _reranked(ordered: list[str], ranks: NDArray[np.intp], values: Sequence[str]
+              ) -> tuple[list[str], NDArray[np.intp], NDArray[np.intp]]:
+    """`ordered` (sorted, without repeats) with `values` added; `ranks` (places in `ordered`) moved to
+    their places in the new list; and each of `values`' place in it. Places only grow apart, so the
+    order of the ranks is the order of their values, as _ranks would give."""
+    added = sorted({value for value in values if not _holds(ordered, value)})
+    if added:
+        inserted = np.fromiter((bisect_left(ordered, value) for value in added), dtype=np.intp, count=len(added))
+        ranks = ranks + np.searchsorted(inserted, ranks, side="right")
+        ordered = list(ordered)
+        for value in added:
+            insort(ordered, value)
+    return ordered, ranks, np.fromiter((bisect_left(ordered, value) for value in values), dtype=np.intp,
+                                       count=len(values))
+
+
+def _holds(ordered: list[str], value: str) -> bool:
+    at = bisect_left(ordered, value)
+    return at < len(ordered) and ordered[at] == value
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,9 +134,12 @@ class DocumentTable:
     general: Mask
     area_rank: NDArray[np.int8]
     assured: NDArray[np.int64]  # the date last checked, as an ordinal; 0: never
-    name_rank: Rows
-    lower_name_rank: Rows
+    name_rank: Rows  # each row's name's place in `names`
+    lower_name_rank: Rows  # the same for the names in lower case, in `lower_names`
     kind_words: dict[str, Mask]  # a word asking for a kind of general place -> the rows of that kind
+    # Every name ranked, sorted without repeats (a name no longer used may stay: its place is unused).
+    names: list[str]
+    lower_names: list[str]
 
     @classmethod
     def of(cls, documents: Iterable[ServiceDocument]) -> DocumentTable:
@@ -124,11 +168,13 @@ class DocumentTable:
             return np.fromiter(values, dtype=dtype, count=count)
 
         names = [document.name for document in documents]
+        ordered, name_rank = _ranks(names)
+        lower_ordered, lower_name_rank = _ranks([name.lower() for name in names])
         return cls(
             documents=documents,
             rows={document.id: row for row, document in enumerate(documents)},
             places=places,
-            place_rows=column((places.rows.get(document.id, -1) for document in documents), np.intp),
+            place_rows=places.document_rows,
             columns=columns,
             options=options,
             minimum_age=column((d.minimum_age if d.minimum_age is not None else 0 for d in documents), np.int32),
@@ -141,9 +187,73 @@ class DocumentTable:
             general=column((d.general for d in documents), np.bool_),
             area_rank=column((AREA_RANK.get(d.area or "", 0) for d in documents), np.int8),
             assured=column((d.assured_date.toordinal() if d.assured_date else 0 for d in documents), np.int64),
-            name_rank=_ranks(names),
-            lower_name_rank=_ranks([name.lower() for name in names]),
+            name_rank=name_rank,
+            lower_name_rank=lower_name_rank,
             kind_words={word: mask(rows) for word, rows in kinds.items()},
+            names=ordered,
+            lower_names=lower_ordered,
+        )
+
+    def edited(self, documents: Iterable[ServiceDocument], changed: Collection[str]) -> DocumentTable:
+        """The table of `documents` (every document, in order), made from this one: the rows of
+        documents neither new nor in `changed` are taken from it, and only the others are read, so an
+        edit costs a copy of the arrays, not every document read again (0.74 s at 100,000 services)."""
+        documents = tuple(documents)
+        count, get = len(documents), self.rows.get
+        before = np.fromiter((-1 if document.id in changed else get(document.id, -1) for document in documents),
+                             dtype=np.intp, count=count)
+        kept, fresh = np.flatnonzero(before >= 0), np.flatnonzero(before < 0)
+        source = before[kept]
+        new = DocumentTable.of([documents[row] for row in fresh.tolist()])
+
+        def joined(old: NDArray, made: NDArray) -> NDArray:  # type: ignore[type-arg]
+            found = np.empty(count, dtype=old.dtype)
+            found[kept], found[fresh] = old[source], made
+            return found
+
+        columns = dict(self.columns)
+        for token in new.columns:
+            columns.setdefault(token, len(columns))
+        options = np.zeros((count, len(columns)), dtype=np.bool_)
+        options[kept, :len(self.columns)] = self.options[source]
+        if new.columns:
+            options[np.ix_(fresh, np.array([columns[token] for token in new.columns], dtype=np.intp))] = new.options
+        kinds = {}
+        for word in self.kind_words.keys() | new.kind_words.keys():
+            kinds[word] = joined(self.kind_words.get(word, np.zeros(len(self), dtype=np.bool_)),
+                                 new.kind_words.get(word, np.zeros(len(fresh), dtype=np.bool_)))
+        names, moved, placed = _reranked(self.names, self.name_rank[source], [d.name for d in new.documents])
+        lower_names, lower_moved, lower_placed = _reranked(
+            self.lower_names, self.lower_name_rank[source], [d.name.lower() for d in new.documents])
+        joined_rows = np.empty(count, dtype=np.intp)
+        joined_rows[kept] = self.place_rows[source]
+        joined_rows[fresh] = np.where(new.place_rows >= 0, new.place_rows + len(self.places.starts) - 1, -1)
+        places = self.places.joined(new.places, joined_rows)
+        name_rank, lower_name_rank = np.empty(count, dtype=np.intp), np.empty(count, dtype=np.intp)
+        name_rank[kept], name_rank[fresh] = moved, placed
+        lower_name_rank[kept], lower_name_rank[fresh] = lower_moved, lower_placed
+        same_rows = count == len(self) and all(self.rows.get(documents[row].id) == row for row in fresh.tolist()) \
+            and np.array_equal(source, kept)
+        return DocumentTable(
+            documents=documents,
+            rows=self.rows if same_rows else {document.id: row for row, document in enumerate(documents)},
+            places=places,
+            place_rows=places.document_rows,
+            columns=columns,
+            options=options,
+            minimum_age=joined(self.minimum_age, new.minimum_age),
+            maximum_age=joined(self.maximum_age, new.maximum_age),
+            own_age_range=joined(self.own_age_range, new.own_age_range),
+            all_of_tameside=joined(self.all_of_tameside, new.all_of_tameside),
+            beyond_tameside=joined(self.beyond_tameside, new.beyond_tameside),
+            general=joined(self.general, new.general),
+            area_rank=joined(self.area_rank, new.area_rank),
+            assured=joined(self.assured, new.assured),
+            name_rank=name_rank,
+            lower_name_rank=lower_name_rank,
+            kind_words=kinds,
+            names=names,
+            lower_names=lower_names,
         )
 
     def __len__(self) -> int:

@@ -98,33 +98,71 @@ def test_each_services_nearest_place_is_the_one_the_formula_finds() -> None:
     assert near.tolist() == [] and distances.tolist() == []
 
 
-def test_edits_leave_the_same_table_as_a_rebuild_and_are_seen_at_once() -> None:
+def same_table(edited: DocumentTable, rebuilt: DocumentTable) -> None:
+    """Two tables say the same of every document: the same rows and columns (an option's column may be
+    elsewhere, or left empty, in an edited table), and names in the same order."""
+    assert edited.documents == rebuilt.documents and edited.rows == rebuilt.rows
+    for name in ("place_rows", "minimum_age", "maximum_age", "own_age_range", "all_of_tameside",
+                 "beyond_tameside", "general", "area_rank", "assured"):
+        assert np.array_equal(getattr(edited, name), getattr(rebuilt, name)), name
+    for token in edited.columns.keys() | rebuilt.columns.keys():
+        mine = edited.options[:, edited.columns[token]] if token in edited.columns else None
+        theirs = rebuilt.options[:, rebuilt.columns[token]] if token in rebuilt.columns else None
+        assert np.array_equal(mine if mine is not None else np.zeros(len(rebuilt), bool),
+                              theirs if theirs is not None else np.zeros(len(rebuilt), bool)), token
+    for word in edited.kind_words.keys() | rebuilt.kind_words.keys():
+        nowhere = np.zeros(len(rebuilt), dtype=bool)
+        assert np.array_equal(edited.kind_words.get(word, nowhere), rebuilt.kind_words.get(word, nowhere)), word
+    for ranks in ("name_rank", "lower_name_rank"):
+        mine, theirs = getattr(edited, ranks), getattr(rebuilt, ranks)
+        order = np.argsort(theirs, kind="stable")
+        assert np.array_equal(np.argsort(mine, kind="stable"), order), ranks
+        assert np.array_equal(np.diff(mine[order]) == 0, np.diff(theirs[order]) == 0), ranks
+    for name in ("document_rows", "x", "y", "z", "starts"):
+        assert np.array_equal(getattr(edited.places, name), getattr(rebuilt.places, name)), name
+
+
+def test_an_edited_table_says_what_a_rebuilt_one_does_and_edits_are_seen_at_once() -> None:
     rng = random.Random(3)
     docs = {n: drawn(rng, n) for n in range(300)}
     store = DocumentStore()
     store.replace_all(docs.values())
-    store.table()
-    for _ in range(200):
+    first = store.table()
+    for step in range(200):
         n = rng.randrange(400)
         version = store.version
         if n in docs and rng.random() < 0.3:
             del docs[n]
             store.apply([], [document(n).id])
-        else:
-            docs[n] = drawn(rng, n)
+        else:  # often a name not seen before, to be ranked among the others
+            docs[n] = replace(drawn(rng, n), name=rng.choice(["Hub", "hub", "Zebra", "aardvark", "Ápple"])
+                              + str(rng.randint(0, 99)))
             store.apply([docs[n]], [])
         assert store.version == version + 1
+        if step % 37 == 0:  # searched now and then: the table is edited from where it was
+            fresh = DocumentStore()
+            fresh.replace_all(docs.values())
+            same_table(store.table(), fresh.table())
     fresh = DocumentStore()
     fresh.replace_all(docs.values())
-    edited, rebuilt = store.table(), fresh.table()
-    assert edited.documents == rebuilt.documents and len(store) == len(docs)
-    for name in ("place_rows", "options", "minimum_age", "maximum_age", "own_age_range", "all_of_tameside",
-                 "beyond_tameside", "general", "area_rank", "assured", "name_rank", "lower_name_rank"):
-        assert np.array_equal(getattr(edited, name), getattr(rebuilt, name)), name
-    assert edited.columns == rebuilt.columns and edited.rows == rebuilt.rows
+    edited = store.table()
+    assert edited is not first and len(store) == len(docs)
+    same_table(edited, fresh.table())
 
     far = Point(53.3, -2.4)  # far from every place
     assert not store.table().near(np.arange(len(store), dtype=np.intp), far, 1)[0].any()
     store.apply([placed(7, (53.3, -2.4))], [])
     table = store.table()
     assert table.near(np.array([table.rows[document(7).id]]), far, 1)[0].tolist() == [True]
+
+
+def test_many_edits_without_a_search_make_the_table_afresh() -> None:
+    from portal.search import store as store_module
+
+    store = DocumentStore()
+    store.replace_all([drawn(random.Random(1), n) for n in range(20)])
+    store.table()
+    for n in range(store_module.MOST_EDITS_KEPT + 1):
+        store.apply([replace(document(n % 20), name=f"Renamed {n}")], [])
+    assert store._table is None and store._edits == []
+    assert store.table().documents == tuple(store.all())
