@@ -40,6 +40,8 @@ NOT_PAGE_BLUEPRINTS = ("api", "oruk_api", "health")
 
 
 def init_i18n(app: Flask) -> None:
+    from portal.i18n.fragments import SamePerLanguage
+
     app.wsgi_app = LanguagePrefixMiddleware(app.wsgi_app)  # type: ignore[method-assign]
     # Flask-Babel caches the locale on the app context, which tests and CLI commands share between
     # requests: each request decides its own language.
@@ -51,6 +53,7 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.globals["own_words"] = own_words
     app.jinja_env.globals["url_for"] = url_for_without_prefix_for_assets
     app.jinja_env.globals["links_for"] = links_for
+    app.jinja_env.add_extension(SamePerLanguage)
     app.extensions[FIXED_LINKS_KEY] = {}
     # Templates' _(), as Flask-Babel installs it, with the catalogue looked up once per request and language.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
