@@ -281,6 +281,8 @@ def newstyle(catalogue: Callable[[], NullTranslations]) -> dict[str, Any]:
     @pass_eval_context
     def gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
         text = catalogue().ugettext(string)
+        if not variables and "%" not in text:  # what formatting would give back (most of a page's strings)
+            return Markup(text) if eval_ctx.autoescape else text  # nosec B704
         return (Markup(text) if eval_ctx.autoescape else text) % variables  # nosec B704
 
     @pass_eval_context

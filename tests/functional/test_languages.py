@@ -222,3 +222,24 @@ def test_result_cards_mark_organisations_own_words_on_a_translated_page_only(cli
     assert not english.select(".portal-card p[lang]")
     assert all(card.select_one("p[lang=en][dir=auto]") for card in urdu_cards)
     assert all(card.select_one("dt").get_text() == "عمریں:" for card in urdu_cards)
+
+
+def test_a_template_string_reads_as_formatting_makes_it_with_or_without_variables(app: Flask) -> None:
+    """_() always formats its text (as Jinja's newstyle gettext does: "%%" reads "%"), whether or not
+    variables are given, escaped in HTML and plain in text."""
+    from flask import render_template
+    from flask_babel import refresh
+    from jinja2 import DictLoader
+
+    source = '{{ _("Ages:") }}|{{ _("100%% of %(name)s", name=name) }}|{{ _("100%% free") }}'
+    loader = app.jinja_env.loader
+    app.jinja_env.loader = DictLoader({"page.html": source, "page.txt": source})
+    try:
+        with app.test_request_context("/"):
+            refresh()
+            html = render_template("page.html", name="<b>")
+            text = render_template("page.txt", name="<b>")
+    finally:
+        app.jinja_env.loader = loader
+    assert html == "Ages:|100% of &lt;b&gt;|100% free"
+    assert text == "Ages:|100% of <b>|100% free"
