@@ -45,8 +45,20 @@ def is_latin(word: str) -> bool:
     return all(char.isascii() for char in word)
 
 
+MOST_SLIPS = 2
+
+
 def allowed_slips(word: str) -> int:
-    return 0 if len(word) < MIN_FUZZY_LENGTH else 1 if len(word) < 9 else 2
+    return 0 if len(word) < MIN_FUZZY_LENGTH else 1 if len(word) < 9 else MOST_SLIPS
+
+
+def deletions(word: str, most: int) -> set[str]:
+    """The word and every string made from it by deleting up to `most` of its letters."""
+    found, made = {word}, {word}
+    for _ in range(most):
+        made = {text[:at] + text[at + 1:] for text in made for at in range(len(text))}
+        found |= made
+    return found
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,14 @@ class Typed:
     exact: frozenset[str]
     # Where a one-letter slip may be forgiven: Latin words long enough that are not English words.
     slip_words: tuple[str, ...]
+    made_by_deleting: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def deletions(self, word: str) -> set[str]:
+        """deletions(word, MOST_SLIPS), made once for every intent's phrases."""
+        made = self.made_by_deleting.get(word)
+        if made is None:
+            made = self.made_by_deleting[word] = deletions(word, MOST_SLIPS)
+        return made
 
 
 @dataclass(frozen=True)
@@ -124,16 +144,20 @@ class FirstWords:
     """The phrases of an intent found by their first slot: a phrase matches only when each of its slots
     does, so only the phrases whose first slot can match the text are checked in full, not the hundred
     or more of every language at every search. A first slot can match when one of its alternatives
-    does: a word typed is an exact alternative, or begins with a prefix (`care*`); a slip is forgiven
-    only in the text's slip words, so a slot that forgives slips is a candidate whenever there are
-    any; an alternative in another script is found inside the text, so it is a candidate whenever the
-    text is not all ASCII."""
+    does: a word typed is an exact alternative, or begins with a prefix (`care*`); a slip word may be
+    a slip of an alternative that forgives slips only when the two share a string made by deleting as
+    many letters from each as the slips forgiven (a swap of two letters, a changed, a missing or an
+    extra one each cost one deletion a side), so the alternatives are found by those strings and
+    checked in full by the rule; an alternative in another script is found inside the text, so it is
+    a candidate whenever the text is not all ASCII."""
 
     def __init__(self, phrases: Iterable[Phrase]) -> None:
         self.phrases = tuple(phrases)
         self.exact: dict[str, list[int]] = {}
         self.prefixes: dict[str, list[int]] = {}
-        slipping, other_script = set(), set()
+        self.slips: dict[str, set[int]] = {}  # a string made by deleting letters -> phrases
+        other_script = set()
+        self.longest_slipping = 0
         for number, phrase in enumerate(self.phrases):
             for alternative in phrase.slots[0]:
                 if not alternative.latin:
@@ -143,9 +167,11 @@ class FirstWords:
                 else:
                     self.exact.setdefault(alternative.text, []).append(number)
                     if alternative.slips:
-                        slipping.add(number)
+                        for made in deletions(alternative.text, alternative.slips):
+                            self.slips.setdefault(made, set()).add(number)
+                        self.longest_slipping = max(self.longest_slipping, len(alternative.text))
         self.prefix_lengths = sorted({len(text) for text in self.prefixes})
-        self.slipping, self.other_script = frozenset(slipping), frozenset(other_script)
+        self.other_script = frozenset(other_script)
 
     def candidates(self, typed: Typed) -> list[Phrase]:
         found: set[int] = set()
@@ -155,8 +181,11 @@ class FirstWords:
                 if length > len(word):
                     break
                 found.update(self.prefixes.get(word[:length], ()))
-        if typed.slip_words:
-            found |= self.slipping
+        for word in typed.slip_words:
+            # Longer than any such alternative by more than the slips forgiven: a slip of none of them.
+            if len(word) <= self.longest_slipping + MOST_SLIPS:
+                for made in typed.deletions(word):
+                    found.update(self.slips.get(made, ()))
         if not typed.joined.isascii():
             found |= self.other_script
         return [self.phrases[number] for number in sorted(found)]

@@ -75,3 +75,26 @@ def test_every_phrase_and_its_slips_match_as_the_rule_says(app: Flask) -> None:
         assert (got.id if got else None) == expected, text
         found += expected is not None
     assert found > len(texts) // 3  # many of the texts made from phrases match, as they should
+
+
+def test_only_phrases_a_word_could_be_a_slip_of_are_checked(app: Flask) -> None:
+    """A word that is no English word is checked, for slips, against the phrases whose first word it
+    could be a slip of (a string made by deleting letters in common), not against every phrase that
+    forgives slips: a number or a name in a search costs no edit distances."""
+    from portal.safety.matching import prepared
+
+    intents = app.extensions["safety_intents"]
+    for text in ("123456 789012", "warm coats 2024", "zzzzzzzzzzzz", "x" * 400):
+        typed = prepared(text)
+        assert typed.slip_words, text
+        assert all(intent.first_words.candidates(typed) == [] for intent in intents.intents), text
+    # A slip is still a candidate, the longest alternative's with as many letters added as it forgives too.
+    typed = prepared("suicdie")
+    assert any(intent.first_words.candidates(typed) for intent in intents.intents)
+    for intent in intents.intents:
+        words = intent.first_words
+        longest = max((alternative for phrase in words.phrases for alternative in phrase.slots[0]
+                       if alternative.latin and alternative.slips), key=lambda alternative: len(alternative.text))
+        typed = prepared(longest.text + "q" * longest.slips)
+        if typed.slip_words:
+            assert words.candidates(typed), longest.text
