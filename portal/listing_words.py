@@ -20,9 +20,10 @@ DAY_NAMES = {
 }
 
 
-def age_range(listing: Any) -> str:
-    """Who a service is for, by age: a service, a search document or a kept listing record."""
-    return _age_range(listing.minimum_age, listing.maximum_age, locale_name())
+def age_range(listing: Any, locale: str | None = None) -> str:
+    """Who a service is for, by age: a service, a search document or a kept listing record; in
+    `locale` (the locale in force: locale_name(), which a list of cards finds once)."""
+    return _age_range(listing.minimum_age, listing.maximum_age, locale or locale_name())
 
 
 @lru_cache(maxsize=4096)

@@ -68,6 +68,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["allowed_link"] = allowed_link
     app.jinja_env.filters["with_phones"] = with_phones
     app.jinja_env.globals["miles"] = miles
+    app.jinja_env.globals["locale_name"] = locale_name
     app.jinja_env.globals["age_range"] = age_range
     app.jinja_env.globals["day_name"] = day_name
     app.jinja_env.globals["option_count"] = option_count
@@ -103,9 +104,10 @@ def paragraphs(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split("\n\n") if part.strip()]
 
 
-def miles(distance: float) -> str:
-    """A distance as people read it (en: "0.8 miles", "1 mile")."""
-    return _miles(None if distance < 0.05 else round(distance, 1), locale_name())
+def miles(distance: float, locale: str | None = None) -> str:
+    """A distance as people read it (en: "0.8 miles", "1 mile"), in `locale` (the locale in force:
+    locale_name(), which a list of cards finds once)."""
+    return _miles(None if distance < 0.05 else round(distance, 1), locale or locale_name())
 
 
 @lru_cache(maxsize=4096)

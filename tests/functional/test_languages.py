@@ -243,3 +243,14 @@ def test_a_template_string_reads_as_formatting_makes_it_with_or_without_variable
         app.jinja_env.loader = loader
     assert html == "Ages:|100% of &lt;b&gt;|100% free"
     assert text == "Ages:|100% of <b>|100% free"
+
+
+def test_result_cards_give_ages_and_distances_in_the_page_language(app: Flask) -> None:
+    """A card's ages and distance are written in the page's language (the locale found once for the
+    list of cards), English after Polish and Polish after English."""
+    polish, english = ("Każdy wiek", " lat", " mili"), ("All ages", " years", " mile")
+    for prefix, words, others in (("/pl", polish, english), ("", english, polish), ("/pl", polish, english)):
+        page = fetch_page(app.test_client(), f"{prefix}/search?q=library&postcode=OL6+7SG&radius=5")
+        facts = " | ".join(dd.get_text(" ", strip=True) for dd in page.select("ul.portal-card-list dl.portal-facts dd"))
+        assert words[0] in facts and words[2] in facts, (prefix, facts)
+        assert not any(other in facts for other in others), (prefix, facts)
