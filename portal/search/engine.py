@@ -191,9 +191,8 @@ class SearchEngine:
                                       understood)
             query = matched.query
             outcome.suggestion = meaning_kept(params.q, matched.suggestion)
-            count = len(matched.scores)
-            rows = table.rows_of(matched.scores, count)
-            scores = np.fromiter(matched.scores.values(), dtype=np.float64, count=count)
+            rows = table.rows_of(matched.ids, len(matched.ids))
+            scores = np.asarray(matched.values, dtype=np.float64)
             public = rows >= 0  # a service scored by the index but no longer public is left out
             rows, scores = rows[public], scores[public]
         else:

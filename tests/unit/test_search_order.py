@@ -38,7 +38,7 @@ class Scores:
 
     def match(self, text: str, need_slugs: list[str], extra_words: list[str] | None = None,
               understood: set[str] | None = None) -> TextMatch:
-        return TextMatch(scores=dict(self.scores))
+        return TextMatch.from_scores(dict(self.scores))
 
     def highlights(self, query: Any, ids: list[str]) -> dict[str, str]:
         return {}

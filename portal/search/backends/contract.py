@@ -3,8 +3,12 @@ index, PostgreSQL full-text search and the database fallback share. No Flask her
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
 
 from portal.search.documents import ServiceDocument
 
@@ -15,13 +19,25 @@ TEXT_MATCH_LIMIT = 1000
 
 @dataclass
 class TextMatch:
-    """Scores by service id; a "did you mean" suggestion; the backend's own form of the query,
-    handed back to it for highlighting; and the words typos were looked for in (the search's cost)."""
+    """The services matched (`ids`) and their scores (`values`, in the same order); a "did you mean"
+    suggestion; the backend's own form of the query, handed back to it for highlighting; and the words
+    typos were looked for in (the search's cost). Kept as two sequences, not a dictionary, so that a
+    backend can hand over a thousand matches without hashing each id."""
 
-    scores: dict[str, float] = field(default_factory=dict)
+    ids: Sequence[str] = ()
+    values: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     suggestion: str | None = None
     query: Any = None
     typo_words: tuple[str, ...] = ()
+
+    @classmethod
+    def from_scores(cls, scores: dict[str, float], **others: Any) -> TextMatch:
+        return cls(list(scores), np.fromiter(scores.values(), dtype=np.float64, count=len(scores)), **others)
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """Each match's score by service id."""
+        return dict(zip(self.ids, self.values.tolist()))
 
 
 class TextBackend(Protocol):

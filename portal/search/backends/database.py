@@ -72,7 +72,7 @@ class DatabaseTextSearch:
             for service_id in list(scores):
                 if set(self.need_slugs_of(service_id)) & set(need_slugs):
                     scores[service_id] += NEED_WEIGHT
-        return TextMatch(scores=scores, suggestion=None, query=None)
+        return TextMatch.from_scores(scores, suggestion=None, query=None)
 
     def highlights(self, query: Any, documents: list[ServiceDocument]) -> dict[str, str]:
         return {}

@@ -333,8 +333,9 @@ class PostgresIndex:
         used: list[list[Any]] = row.words or []
         scores = {service_id: float(score) for service_id, score in (row.scores or {}).items()}
         terms = tuple(dict.fromkeys(term for _, _, term, _ in used))
-        return TextMatch(scores=scores, suggestion=self._suggestion(used[:len(typed)], understood or set()),
-                         query=terms or None, typo_words=tuple(word for word, _, _, tried in used if tried))
+        return TextMatch.from_scores(scores, suggestion=self._suggestion(used[:len(typed)], understood or set()),
+                                     query=terms or None,
+                                     typo_words=tuple(word for word, _, _, tried in used if tried))
 
     @staticmethod
     def _suggestion(typed: list[list[Any]], understood: set[str]) -> str | None:

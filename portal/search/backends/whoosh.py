@@ -21,6 +21,8 @@ from contextlib import contextmanager, suppress
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
 from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.highlight import FIRST, BasicFragmentScorer, ContextFragmenter, HtmlFormatter, top_fragments
@@ -142,6 +144,9 @@ class WhooshIndex:
         self._ids_searcher: Searcher | None = None
         self._ids: list[str | None] = []
         self._segment_ids: dict[str, list[str | None]] = {}
+        self._id_arrays_of: list[str | None] | None = None  # the list the two arrays below were made from
+        self._id_array: NDArray[np.object_] = np.zeros(0, dtype=object)
+        self._has_id: NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self._lengths = FieldLengths()
         self._kept = SegmentPostings((*BOOSTS, "need_slugs"), PHRASE_FIELDS)
 
@@ -311,7 +316,7 @@ class WhooshIndex:
         searcher = self.searcher()
         if searcher is None:
             return
-        self._ids_by_docnum(searcher)
+        self._id_arrays(searcher)
         for leaf, _ in searcher.leaf_searchers():
             for field_name in (*BOOSTS, "spelling"):
                 self._lengths.of(leaf, field_name)
@@ -360,11 +365,21 @@ class WhooshIndex:
             return TextMatch()
         # Every match is found and scored at once (whoosh_scoring); the best TEXT_MATCH_LIMIT are kept.
         docnums, values = score(searcher, query, self._lengths, self._kept).best(TEXT_MATCH_LIMIT)
-        ids = self._ids_by_docnum(searcher)
-        scores = {ids[docnum]: value for docnum, value in zip(docnums.tolist(), values.tolist())
-                  if ids[docnum] is not None}
-        return TextMatch(scores=scores, suggestion=self.suggest(text, searcher, understood, TypoBudget()),
+        ids, known = self._id_arrays(searcher)
+        found = known[docnums]
+        return TextMatch(ids[docnums[found]].tolist(), values[found],
+                         suggestion=self.suggest(text, searcher, understood, TypoBudget()),
                          query=query, typo_words=tuple(budget.spent))
+
+    def _id_arrays(self, searcher: Searcher) -> tuple[NDArray[np.object_], NDArray[np.bool_]]:
+        """_ids_by_docnum as arrays: each document number's service id, and whether it has one."""
+        ids = self._ids_by_docnum(searcher)
+        with self._lock:
+            if self._id_arrays_of is not ids:
+                self._id_array = np.array(ids, dtype=object)
+                self._has_id = np.fromiter((known is not None for known in ids), dtype=np.bool_, count=len(ids))
+                self._id_arrays_of = ids
+            return self._id_array, self._has_id
 
     def _ids_by_docnum(self, searcher: Searcher) -> list[str | None]:
         """The service id of every document number of `searcher`. Each segment's ids are read from
