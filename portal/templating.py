@@ -138,8 +138,10 @@ def page_links(base: str, first_bare: bool = False) -> Callable[[int], str]:
     return link
 
 
+@lru_cache(maxsize=512)
 def language_name(code: str) -> str:
-    """A language's name, written in that language (اردو, Polski), so its speakers recognise it."""
+    """A language's name, written in that language (اردو, Polski), so its speakers recognise it: the
+    same in every page's language, so worked out once per code (a filter panel names each language)."""
     try:
         return Locale.parse(code).get_display_name(code) or code
     except (ValueError, UnknownLocaleError):
