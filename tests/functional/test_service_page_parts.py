@@ -149,3 +149,25 @@ def test_a_service_no_longer_public_is_not_found_though_its_page_was_kept(own_ap
     db.session.commit()
     assert client.get(f"/services/{service.id}").status_code == 404
     assert client.get("/services/not-an-id").status_code == 404
+
+
+def test_each_language_keeps_its_parts_in_its_own_words_and_reads_them_back(own_app: Flask) -> None:
+    """`draw-page-parts` draws each language's page as a visit in that language would (its words, and
+    its QR code's link to the page in that language): a visit then reads it as kept. It drew every
+    language's with the English page's link, so the first visit in another language drew it again."""
+    from portal.directory.page_parts import draw_all
+
+    service = mapped_service(own_app)
+    db.session.execute(ServicePagePart.__table__.delete().where(ServicePagePart.service_id == service.id))
+    db.session.commit()
+    with own_app.test_request_context("/"):
+        assert draw_all([db.session.get(Service, service.id)], ("en", "pl")) == 2
+    drawn = {part.locale: part.version for part in kept(service.id)}
+    english = own_app.test_client().get(f"/services/{service.id}").get_data(as_text=True)
+    polish = own_app.test_client().get(f"/pl/services/{service.id}").get_data(as_text=True)
+    assert {part.locale: part.version for part in kept(service.id)} == drawn, "each visit read its kept page"
+    assert 'aria-label="QR code: a link to this page"' in english and "Kod QR: link do tej strony" not in english
+    assert 'aria-label="Kod QR: link do tej strony"' in polish and "QR code: a link to this page" not in polish
+    assert "Mapa pokazująca, gdzie jest ta usługa" in polish
+    with own_app.test_request_context("/"):
+        assert draw_all([db.session.get(Service, service.id)], ("en", "pl")) == 0, "each kept page is up to date"
