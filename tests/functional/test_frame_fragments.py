@@ -35,15 +35,17 @@ def fresh(app: Flask, client: FlaskClient, path: str) -> str:
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_a_page_is_the_same_with_the_frame_kept_from_other_pages_and_languages(app: Flask, prefix: str) -> None:
     client = app.test_client()
-    expected = {path: fresh(app, client, prefix + path) for path in PAGES}
+    service = fetch_page(app.test_client(), "/search?q=library").select_one("ul.portal-card-list > li a")["href"]
+    pages = [*PAGES, service]  # a service page, with its breadcrumbs kept as well
+    expected = {path: fresh(app, client, prefix + path) for path in pages}
     app.extensions.pop(FRAGMENTS_KEY, None)
     # Every page of every other language kept first, then this language's other pages (by another
     # visitor: a visit to a language remembers it, and sends this one's pages there).
     for other in [other for other in PREFIXES if other != prefix] + [prefix]:
-        for path in reversed(PAGES):
+        for path in reversed(pages):
             page(app.test_client(), other + path)
     assert app.extensions[FRAGMENTS_KEY], "the frame's fragments are kept"
-    for path in PAGES:
+    for path in pages:
         assert page(client, prefix + path) == expected[path], prefix + path
 
 
