@@ -191,7 +191,10 @@ class SearchEngine:
                                       understood)
             query = matched.query
             outcome.suggestion = meaning_kept(params.q, matched.suggestion)
-            rows = table.rows_of(matched.ids, len(matched.ids))
+            if matched.numbering is not None and matched.numbers is not None:
+                rows = table.rows_in(matched.numbering)[matched.numbers]
+            else:
+                rows = table.rows_of(matched.ids, len(matched.ids))
             scores = np.asarray(matched.values, dtype=np.float64)
             public = rows >= 0  # a service scored by the index but no longer public is left out
             rows, scores = rows[public], scores[public]

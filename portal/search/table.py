@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, insort
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 
 import numpy as np
@@ -140,6 +140,8 @@ class DocumentTable:
     # Every name ranked, sorted without repeats (a name no longer used may stay: its place is unused).
     names: list[str]
     lower_names: list[str]
+    # rows_in's last answer: a backend's numbering of its ids and the row of each (see rows_in).
+    _numbered: list[tuple[NDArray[np.object_], Rows]] = field(default_factory=list, repr=False)
 
     @classmethod
     def of(cls, documents: Iterable[ServiceDocument]) -> DocumentTable:
@@ -262,6 +264,18 @@ class DocumentTable:
     def rows_of(self, service_ids: Iterable[str], count: int) -> Rows:
         """Each service's row, in order; -1 for one not in the table (no longer public)."""
         return np.fromiter(map(self.rows.get, service_ids, repeat(-1)), dtype=np.intp, count=count)
+
+    def rows_in(self, numbering: NDArray[np.object_]) -> Rows:
+        """rows_of for every id of a text backend's `numbering` (its service ids by its own document
+        numbers, None where a number has none), worked out once for each numbering and kept: a search
+        then finds its matches' rows by their numbers in one step, rather than looking up a thousand
+        ids one by one (0.4 ms a search, in memory no other part of the request has just read)."""
+        kept = self._numbered
+        if kept and kept[0][0] is numbering:
+            return kept[0][1]
+        rows = self.rows_of(numbering.tolist(), len(numbering))
+        kept[:] = [(numbering, rows)]
+        return rows
 
     def having(self, rows: Rows, facet: str, values: Iterable[str]) -> Mask:
         """Which of `rows` count under any of the facet's `values`."""

@@ -114,6 +114,22 @@ def test_an_edit_replaces_the_old_words(tmp_path: Path) -> None:
     assert ids(index, "otter") == set()
 
 
+def test_matches_come_with_their_numbers_in_the_index_and_new_numbers_after_an_edit(tmp_path: Path) -> None:
+    """The engine finds a match's row by its number in the index (DocumentTable.rows_in): each number
+    must name the match's service, and an edit (a new segment) must give a new numbering."""
+    index = WhooshIndex(tmp_path, NEED_WORDS)
+    index.rebuild([document(n, f"Walrus club {n}") for n in range(5)])
+    first = index.match("walrus", [])
+    assert first.numbering is not None and first.numbers is not None
+    assert first.numbering[first.numbers].tolist() == list(first.ids) and len(first.ids) == 5
+    assert index.match("walrus", []).numbering is first.numbering  # the same until the index changes
+    index.write([document(2, "Otter club")], [])
+    after = index.match("walrus", [])
+    assert after.numbering is not first.numbering
+    assert after.numbering[after.numbers].tolist() == list(after.ids)
+    assert set(after.ids) == {document(n).id for n in (0, 1, 3, 4)}
+
+
 def test_snippets_escape_what_organisations_write(tmp_path: Path) -> None:
     index = WhooshIndex(tmp_path, NEED_WORDS)
     club = document(1, "Club", description="Parenting <script>alert(1)</script> course & more")

@@ -122,6 +122,21 @@ def same_table(edited: DocumentTable, rebuilt: DocumentTable) -> None:
         assert np.array_equal(getattr(edited.places, name), getattr(rebuilt.places, name)), name
 
 
+def test_rows_in_a_backends_numbering_are_the_rows_of_its_ids_worked_out_once_per_numbering() -> None:
+    docs = [document(n) for n in range(6)]
+    table = DocumentTable.of(docs)
+    numbering = np.array([docs[4].id, None, docs[0].id, "no-such-service", docs[5].id], dtype=object)
+    rows = table.rows_in(numbering)
+    assert rows.tolist() == [4, -1, 0, -1, 5]
+    assert rows.tolist() == table.rows_of(numbering.tolist(), len(numbering)).tolist()
+    assert table.rows_in(numbering) is rows  # kept for the same numbering
+    renumbered = np.array([docs[1].id, docs[4].id], dtype=object)  # the index changed: new numbers
+    assert table.rows_in(renumbered).tolist() == [1, 4]
+    assert table.rows_in(numbering) is not rows and table.rows_in(numbering).tolist() == [4, -1, 0, -1, 5]
+    edited = DocumentTable.of(docs[::-1])  # another table: its own rows for the same numbering
+    assert edited.rows_in(numbering).tolist() == [1, -1, 5, -1, 0]
+
+
 def test_an_edited_table_says_what_a_rebuilt_one_does_and_edits_are_seen_at_once() -> None:
     rng = random.Random(3)
     docs = {n: drawn(rng, n) for n in range(300)}

@@ -22,13 +22,20 @@ class TextMatch:
     """The services matched (`ids`) and their scores (`values`, in the same order); a "did you mean"
     suggestion; the backend's own form of the query, handed back to it for highlighting; and the words
     typos were looked for in (the search's cost). Kept as two sequences, not a dictionary, so that a
-    backend can hand over a thousand matches without hashing each id."""
+    backend can hand over a thousand matches without hashing each id.
+
+    A backend that numbers its documents may also give that numbering (`numbering`: each number's
+    service id, None where it has none; the same array until its documents change) and each match's
+    number in it (`numbers`): ids[i] == numbering[numbers[i]]. The engine then finds the matches'
+    rows by number (DocumentTable.rows_in)."""
 
     ids: Sequence[str] = ()
     values: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     suggestion: str | None = None
     query: Any = None
     typo_words: tuple[str, ...] = ()
+    numbering: NDArray[np.object_] | None = None
+    numbers: NDArray[np.intp] | None = None
 
     @classmethod
     def from_scores(cls, scores: dict[str, float], **others: Any) -> TextMatch:

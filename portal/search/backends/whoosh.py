@@ -367,9 +367,10 @@ class WhooshIndex:
         docnums, values = score(searcher, query, self._lengths, self._kept).best(TEXT_MATCH_LIMIT)
         ids, known = self._id_arrays(searcher)
         found = known[docnums]
-        return TextMatch(ids[docnums[found]].tolist(), values[found],
+        numbers = docnums[found]
+        return TextMatch(ids[numbers].tolist(), values[found],
                          suggestion=self.suggest(text, searcher, understood, TypoBudget()),
-                         query=query, typo_words=tuple(budget.spent))
+                         query=query, typo_words=tuple(budget.spent), numbering=ids, numbers=numbers)
 
     def _id_arrays(self, searcher: Searcher) -> tuple[NDArray[np.object_], NDArray[np.bool_]]:
         """_ids_by_docnum as arrays: each document number's service id, and whether it has one."""
