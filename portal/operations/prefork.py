@@ -6,7 +6,8 @@ the workers share the result, page for page, until one of them changes it:
 - the search documents of every public service, loaded; and the Whoosh index's searcher opened, with
   each document's service id and field lengths read (Whoosh reads a compound segment into memory
   whole, so the workers share that memory and no file position);
-- everything then in memory frozen out of the garbage collector's reach (`gc.freeze`).
+- everything then in memory frozen out of the garbage collector's reach (`gc.freeze`), and the
+  collector's youngest generation made to wait for more new objects before a pass (YOUNG_OBJECTS).
 
 The database connections used here are the master's; each worker drops them (`post_fork`). A worker
 opens a searcher of its own when the index changes.
@@ -22,6 +23,12 @@ from jinja2 import TemplateError
 from sqlalchemy.exc import SQLAlchemyError
 
 logger = logging.getLogger("portal.workers")
+
+# New objects (not yet collected) that start a pass of the garbage collector; Python's default is 700.
+# A search page makes tens of thousands, nearly all freed at once when the request ends, so the default
+# ran the collector dozens of times a request for 4% of a worker's time (the load test's requests, A/B in
+# one process). Ten thousand objects wait at most a few megabytes; older generations keep their defaults.
+YOUNG_OBJECTS = 10_000
 
 
 def prepare_for_workers(app: Flask) -> None:
@@ -50,4 +57,5 @@ def prepare_for_workers(app: Flask) -> None:
     # to every object's header in each worker and so copy every shared page (Python's gc.freeze).
     gc.collect()
     gc.freeze()
+    gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
     logger.info("before forking the workers: %d templates compiled, %d search documents loaded", compiled, documents)
