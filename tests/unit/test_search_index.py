@@ -6,10 +6,17 @@ import datetime as dt
 import multiprocessing
 import os
 import re
+import shutil
 import threading
 from pathlib import Path
 
-from portal.search.backends.whoosh import WhooshIndex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index
+from whoosh.fields import TEXT
+
+from portal.search.analysis import plain_analyzer
+from portal.search.backends.whoosh import INDEX_NAME, WhooshIndex, make_schema
 from portal.search.documents import Place, ServiceDocument
 
 NEED_WORDS = {"money-debt-and-food": "Money, debt and food skint food bank"}
@@ -212,3 +219,39 @@ def test_did_you_mean_keeps_the_first_letter_as_typed(tmp_path: Path) -> None:
     assert index.suggest("parrenting course", searcher) == "parenting course"
     assert index.suggest("xarenting course", searcher) is None, "a slip in the first letter is not looked for"
     index.close()
+
+
+WORDISH = st.text(alphabet=st.sampled_from("abcAB'’ -.ąż1é"), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(repeated=WORDISH, own=WORDISH)
+def test_a_field_given_in_parts_holds_the_terms_of_the_parts_joined(repeated: str, own: str) -> None:
+    """The spelling field is given as (the needs' words, the service's own words), the first analysed
+    once per process: its terms, frequencies and weights are those of the two joined by a space."""
+    parts = make_schema()["spelling"]
+    plain = TEXT(analyzer=plain_analyzer(), phrase=False)
+    for _ in range(2):  # the second time, the repeated part's terms as kept
+        assert sorted(parts.index((repeated, own))) == sorted(plain.index(f"{repeated} {own}"))
+    assert sorted(parts.index(f"{repeated} {own}")) == sorted(plain.index(f"{repeated} {own}"))
+
+
+def test_an_index_built_before_the_spelling_field_came_in_parts_takes_edits_as_it_did(tmp_path: Path) -> None:
+    """An index keeps the schema it was built with until it is rebuilt: an edit to one built when the
+    spelling field was plain TEXT gives that field one string, analysed word by word, not two parts
+    (which plain TEXT would take as two ready-made terms)."""
+    old_schema = make_schema()
+    old_schema.remove("spelling")
+    old_schema.add("spelling", TEXT(analyzer=plain_analyzer(), spelling=True, phrase=False))
+    index = WhooshIndex(tmp_path, NEED_WORDS)
+    index.rebuild([])
+    generation = index.current_link.resolve()
+    shutil.rmtree(generation)
+    generation.mkdir()
+    whoosh_index.create_in(generation, old_schema, indexname=INDEX_NAME)
+    index.write([document(1, "Walrus club", "Swimming lessons")], [])
+    reader = index.searcher().reader()  # type: ignore[union-attr]
+    assert type(reader.schema["spelling"]) is TEXT
+    for word in ("walrus", "club", "swimming", "skint", "bank"):
+        assert reader.frequency("spelling", word) == 1, word
+    assert index.suggest("walrs", index.searcher()) == "walrus"  # type: ignore[arg-type]

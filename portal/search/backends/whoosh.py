@@ -28,6 +28,7 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.highlight import FIRST, BasicFragmentScorer, ContextFragmenter, HtmlFormatter, top_fragments
 from whoosh.query import FuzzyTerm, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
+from whoosh.system import pack_uint
 from whoosh.writing import IndexWriter
 
 from portal.search.analysis import (
@@ -68,6 +69,9 @@ class RepeatedText(TEXT):  # type: ignore[misc]
     def index(self, value: object, **kwargs: object) -> list[tuple[bytes, int, float, bytes]]:
         if kwargs or not isinstance(value, str):
             return list(super().index(value, **kwargs))
+        return self._terms_of(value)
+
+    def _terms_of(self, value: str) -> list[tuple[bytes, int, float, bytes]]:
         analysed: dict[str, list[tuple[bytes, int, float, bytes]]] = self.__dict__.setdefault("_analysed", {})
         terms = analysed.get(value)
         if terms is None:
@@ -83,6 +87,28 @@ class RepeatedText(TEXT):  # type: ignore[misc]
         return state
 
 
+class PartlyRepeatedText(RepeatedText):
+    """A field of words without positions given as two parts, (repeated, own): the first repeats word
+    for word from service to service (its needs' words) and is analysed once per process, as in
+    RepeatedText; the second is the service's own. Its terms are those of the two parts joined by a
+    space (the analyser reads word by word, so no word spans the join): each word's frequency and weight
+    are the sums of the parts'. A plain string is analysed as TEXT does."""
+
+    def index(self, value: object, **kwargs: object) -> list[tuple[bytes, int, float, bytes]]:
+        if kwargs or not isinstance(value, tuple):
+            return list(TEXT.index(self, value, **kwargs))
+        if self.format.supports("positions"):
+            raise TypeError("a field given in parts has no word positions")
+        repeated, own = value
+        counts: dict[bytes, int] = {}
+        weights: dict[bytes, float] = {}
+        for part in (self._terms_of(repeated), TEXT.index(self, own)):
+            for text, frequency, weight, _ in part:
+                counts[text] = counts.get(text, 0) + frequency
+                weights[text] = weights.get(text, 0.0) + weight
+        return [(text, frequency, weights[text], pack_uint(frequency)) for text, frequency in counts.items()]
+
+
 def make_schema() -> Schema:
     # Word positions are stored where two words typed together count as a phrase (PHRASE_FIELDS:
     # "food bank", "young carers"); elsewhere every query is made of single terms, so they are not.
@@ -94,7 +120,7 @@ def make_schema() -> Schema:
         needs=RepeatedText(analyzer=stemmed, phrase=False),
         description=TEXT(analyzer=stemmed, stored=True, phrase=True),
         need_slugs=KEYWORD(commas=True),
-        spelling=TEXT(analyzer=plain_analyzer(), spelling=True, phrase=False),
+        spelling=PartlyRepeatedText(analyzer=plain_analyzer(), spelling=True, phrase=False),
         public=BOOLEAN,
         meta=STORED,
     )
@@ -179,9 +205,12 @@ class WhooshIndex:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def _document_fields(self, document: ServiceDocument) -> dict[str, object]:
+    def _document_fields(self, document: ServiceDocument, schema: Schema) -> dict[str, object]:
+        """The document's fields, as `schema` (the index's own: an index built before a field changed
+        keeps its schema until it is rebuilt) takes them."""
         needs_text = " ".join(self.need_words.get(slug, slug.replace("-", " ")) for slug in document.need_slugs)
         body = description_text(document)
+        own_words = " ".join((document.name, document.organisation, body))
         return {
             "id": document.id,
             "name": document.name,
@@ -189,7 +218,9 @@ class WhooshIndex:
             "needs": needs_text,
             "description": body,
             "need_slugs": ",".join(document.need_slugs),
-            "spelling": " ".join((document.name, document.organisation, needs_text, body)),
+            # The words as written: the needs' words (the same for many services), then the service's own.
+            "spelling": ((needs_text, own_words) if isinstance(schema["spelling"], PartlyRepeatedText)
+                         else f"{needs_text} {own_words}"),
             "public": True,
             "meta": {"modified": document.last_modified.isoformat()},
         }
@@ -201,12 +232,12 @@ class WhooshIndex:
         target.mkdir()
         (target / BUILDER_FILE).write_text(str(os.getpid()))
         built = whoosh_index.create_in(target, make_schema(), indexname=INDEX_NAME)
-        count = 0
+        count, schema = 0, built.schema
         writer = built.writer(limitmb=REBUILD_POOL_MB // REBUILD_PROCS, procs=REBUILD_PROCS,
                               multisegment=REBUILD_PROCS > 1)
         try:
             for document in documents:
-                writer.add_document(**self._document_fields(document))
+                writer.add_document(**self._document_fields(document, schema))
                 count += 1
             writer.commit(optimize=True)
         except BaseException:
@@ -262,7 +293,7 @@ class WhooshIndex:
                 for service_id in removed:
                     writer.delete_by_term("id", service_id)
                 for document in documents:
-                    writer.update_document(**self._document_fields(document))
+                    writer.update_document(**self._document_fields(document, writer.schema))
                 writer.commit()
             except BaseException:
                 writer.cancel()
